@@ -1,0 +1,712 @@
+//! `POST /api/v1|v2/chat/completions`: validation, the deterministic echo run, storage of the
+//! exchange, and the answer as JSON (§2.3) or as SSE (§3) with stream faults applied.
+
+use std::fmt::Write as _;
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::{Response, StatusCode};
+use serde_json::{json, Map, Value};
+use tokio::sync::mpsc::Sender;
+use tokio::time::Instant;
+
+use crate::body::{Body, FILLER};
+use crate::envelope::{self, is_object_id, ApiError};
+use crate::faults::Fault;
+use crate::routes::{authorize, Req};
+use crate::state::State;
+use crate::{Shared, APP_ID};
+
+/// Streams send the answer in pieces of at most this many characters.
+const CHUNK_CHARS: usize = 8;
+const CHAT_NODE: &str = "AI 对话";
+/// Stored answers of `x-mock-stream-events` runs are capped so benchmarks do not grow memory.
+const MAX_STORED_ANSWER: usize = 1 << 20;
+
+/// A validated request.
+struct Input {
+    app_id: String,
+    chat_id: Option<String>,
+    question: String,
+    human_value: Vec<Value>,
+    human_data_id: Option<String>,
+    ai_data_id: Option<String>,
+    variables: Map<String, Value>,
+    user: String,
+}
+
+/// What the mock "workflow" produced for one request.
+struct Run {
+    answer: Option<String>,
+    reasoning: Option<String>,
+    tool_params: Option<String>,
+    update_vars: Option<Value>,
+    interactive: Option<Value>,
+    responses: Vec<Value>,
+    ai_value: Vec<Value>,
+    new_variables: Value,
+}
+
+fn json_str(s: &str) -> String {
+    Value::from(s).to_string()
+}
+
+pub async fn completions(
+    shared: &Shared,
+    req: &Req,
+    v2: bool,
+    fault: Option<&Fault>,
+) -> Response<Body> {
+    let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
+    let (stream, detail) = (flag("stream"), flag("detail"));
+    let input = match validate(shared, req) {
+        Ok(i) => i,
+        Err(e) if stream => return early_stream_error(&e),
+        Err(e) => return envelope::error(&e),
+    };
+    if !stream {
+        let run = execute(&mut shared.state.lock().expect("state"), &input, None);
+        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""));
+    }
+    let (tx, body) = Body::channel();
+    let mut out = Out::new(tx, detail, shared.config.heartbeat_ms);
+    if let Some(Fault::HeartbeatOnly(ms)) = fault {
+        // An app that never answers: nothing is run or stored.
+        out.every = Some(Duration::from_millis((*ms).max(1)));
+        tokio::spawn(async move {
+            loop {
+                let every = out.every.expect("set above");
+                if out.wait(every, false).await.is_err()
+                    || out.push(out.heartbeat.clone()).await.is_err()
+                {
+                    break;
+                }
+            }
+        });
+        return sse_response(body);
+    }
+    let bulk = stream_volume(req);
+    let run = execute(&mut shared.state.lock().expect("state"), &input, bulk);
+    let steps = plan(&run, detail, v2, fault, bulk);
+    let fault = fault.cloned();
+    if let Some(Fault::SlowStream(ms)) = fault {
+        out.slow = Some(Duration::from_millis(ms));
+    }
+    tokio::spawn(async move {
+        let _ = produce(&mut out, steps, fault.as_ref()).await;
+    });
+    sse_response(body)
+}
+
+/// `x-mock-stream-events: N` (+ `x-mock-chunk-bytes`), for benchmarks.
+fn stream_volume(req: &Req) -> Option<(usize, usize)> {
+    let n = req.header("x-mock-stream-events")?.trim().parse().ok()?;
+    let bytes = req
+        .header("x-mock-chunk-bytes")
+        .and_then(|b| b.trim().parse().ok())
+        .unwrap_or(16);
+    Some((n, bytes))
+}
+
+fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
+    let b = &req.body;
+    let messages = match b.get("messages") {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(a)) => &a[..],
+        Some(_) => return Err(ApiError::plain("messages is not array")),
+    };
+    authorize(shared, req)?;
+    let app_id = match b.get("appId").and_then(Value::as_str) {
+        None | Some("") => APP_ID.to_string(),
+        Some(id) if is_object_id(id) => id.to_string(),
+        Some(_) => return Err(ApiError::Known("appUnExist")),
+    };
+    let last = messages
+        .last()
+        .ok_or_else(|| ApiError::plain("messages is empty"))?;
+    let (question, human_value) = question(last);
+    if human_value.is_empty() {
+        return Err(ApiError::plain("User question is empty"));
+    }
+    let s = |k: &str| {
+        b.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    Ok(Input {
+        app_id,
+        chat_id: s("chatId"),
+        question,
+        human_value,
+        human_data_id: last
+            .get("dataId")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        ai_data_id: s("responseChatItemId"),
+        variables: b
+            .get("variables")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        user: s("customUid").unwrap_or_else(|| "api".into()),
+    })
+}
+
+/// The question text (text parts joined with a space) and the Human item's value: text parts
+/// and image/file parts in order, other parts dropped, as `GPTMessages2Chats` does.
+fn question(msg: &Value) -> (String, Vec<Value>) {
+    let text_item = |t: &str| json!({"type": "text", "text": {"content": t}});
+    match msg.get("content") {
+        Some(Value::String(s)) if !s.is_empty() => (s.clone(), vec![text_item(s)]),
+        Some(Value::Array(parts)) => {
+            let mut texts = Vec::new();
+            let mut value = Vec::new();
+            for p in parts {
+                let get = |path: &str| p.pointer(path).and_then(Value::as_str).unwrap_or("");
+                match get("/type") {
+                    "text" if !get("/text").is_empty() => {
+                        texts.push(get("/text"));
+                        value.push(text_item(get("/text")));
+                    }
+                    "image_url" => value.push(json!({"type": "file", "file":
+                        {"type": "image", "name": "", "url": get("/image_url/url")}})),
+                    "file_url" => value.push(json!({"type": "file", "file":
+                        {"type": "file", "name": get("/name"), "url": get("/url")}})),
+                    _ => {}
+                }
+            }
+            (texts.join(" "), value)
+        }
+        _ => (String::new(), Vec::new()),
+    }
+}
+
+fn interactive_payload() -> Value {
+    json!({"type": "userSelect", "params": {"description": "Please confirm",
+        "userSelectOptions": [{"value": "Confirm", "key": "option1"}, {"value": "Cancel", "key": "option2"}]},
+        "entryNodeIds": ["userSelectNode"], "memoryEdges": [], "nodeOutputs": [], "skipNodeQueue": []})
+}
+
+/// Runs the echo "workflow" and stores the exchange when there is a chatId.
+fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
+    let q = &input.question;
+    let lq = q.to_lowercase();
+    let has = |k: &str| lq.contains(k);
+    let reasoning = has("reason").then(|| format!("Thinking about: {q}"));
+    let interactive = has("interactive").then(interactive_payload);
+    let answer = match bulk {
+        _ if interactive.is_some() => None,
+        Some((n, b)) => Some("x".repeat(n.saturating_mul(b).min(MAX_STORED_ANSWER))),
+        None => Some(format!("Echo: {q}")),
+    };
+    let tool_params = has("tool").then(|| json!({ "query": q }).to_string());
+
+    // Stored variables under the request's (the request wins), as FastGPT merges them.
+    let mut vars = input
+        .chat_id
+        .as_deref()
+        .and_then(|c| st.chat(&input.app_id, c))
+        .map(|c| c.variables.clone())
+        .unwrap_or_default();
+    vars.extend(input.variables.clone());
+    let mut update_vars = None;
+    if has("variables") {
+        let n = vars.get("counter").and_then(Value::as_i64).unwrap_or(0) + 1;
+        vars.insert("counter".into(), n.into());
+        update_vars = Some(Value::Object(vars.clone()));
+    }
+
+    let mut ai_value = Vec::new();
+    if let Some(r) = &reasoning {
+        ai_value.push(json!({"type": "reasoning", "reasoning": {"content": r}}));
+    }
+    if let Some(p) = &tool_params {
+        ai_value.push(
+            json!({"type": "tool", "tools": [{"id": "call_mock", "toolName": "Mock Search",
+            "toolAvatar": "core/workflow/template/bing", "params": p,
+            "response": "mock tool result", "functionName": "mock_search"}]}),
+        );
+    }
+    if let Some(a) = &answer {
+        ai_value.push(json!({"type": "text", "text": {"content": a}}));
+    }
+    if let Some(i) = &interactive {
+        ai_value.push(json!({"type": "interactive", "interactive": i}));
+    }
+
+    let answer_text = answer.as_deref().unwrap_or("");
+    let start = json!({"id": st.nanoid(), "nodeId": "448745",
+        "moduleName": "common:core.module.template.work_start", "moduleType": "workflowStart",
+        "runningTime": 0});
+    let mut chat_node = json!({"totalPoints": 0.0042, "model": "mock-model",
+        "inputTokens": q.chars().count(), "outputTokens": answer_text.chars().count(),
+        "query": q, "maxToken": 4000, "reasoningText": reasoning.as_deref().unwrap_or(""),
+        "historyPreview": [{"obj": "Human", "value": q}, {"obj": "AI", "value": answer_text}],
+        "contextTotalLen": 2, "finishReason": "stop", "id": st.nanoid(), "nodeId": "mockChatNode",
+        "moduleName": CHAT_NODE, "moduleType": "chatNode", "runningTime": 0.01});
+    let error = has("node error").then(|| "mock node failure".to_string());
+    if let Some(e) = &error {
+        chat_node["error"] = e.as_str().into();
+    }
+    let responses = vec![start, chat_node];
+
+    if let Some(chat_id) = &input.chat_id {
+        let title: String = q.chars().take(20).collect();
+        let human = st.new_item(
+            "Human",
+            input.human_data_id.clone(),
+            Value::Array(input.human_value.clone()),
+        );
+        let mut ai = st.new_item(
+            "AI",
+            input.ai_data_id.clone(),
+            Value::Array(ai_value.clone()),
+        );
+        ai.responses = Value::Array(responses.clone());
+        ai.duration = 0.01;
+        ai.points_e4 = 42;
+        ai.error = error;
+        let chat = st.chat_or_create(&input.app_id, chat_id, &title, &input.user);
+        chat.variables = vars.clone();
+        chat.items.push(human);
+        chat.items.push(ai);
+    }
+    Run {
+        answer,
+        reasoning,
+        tool_params,
+        update_vars,
+        interactive,
+        responses,
+        ai_value,
+        new_variables: Value::Object(vars),
+    }
+}
+
+/// The non-stream body (§2.3), written by hand to keep FastGPT's key order.
+fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
+    let items = &run.ai_value;
+    let kind = |v: &Value| v["type"].as_str().unwrap_or("").to_string();
+    let join = |t: &str| {
+        items
+            .iter()
+            .filter(|v| kind(v) == t)
+            .filter_map(|v| v[t]["content"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (content, reasoning) = match items.len() {
+        0 => (Some(json!("")), String::new()),
+        1 => (items[0].pointer("/text/content").cloned(), String::new()),
+        _ if detail => (Some(Value::Array(items.clone())), String::new()),
+        _ => (Some(join("text").into()), join("reasoning")),
+    };
+    let mut msg = String::from(r#"{"role":"assistant""#);
+    if let Some(c) = content {
+        let _ = write!(msg, r#","content":{c}"#);
+    }
+    if !reasoning.is_empty() {
+        let _ = write!(msg, r#","reasoning_content":{}"#, json_str(&reasoning));
+    }
+    msg.push('}');
+    let mut out = String::from("{");
+    if detail {
+        let _ = write!(
+            out,
+            r#""responseData":{},"newVariables":{},"#,
+            Value::Array(run.responses.clone()),
+            run.new_variables
+        );
+    }
+    let _ = write!(
+        out,
+        r#""id":{},"model":"","usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":1}},"choices":[{{"message":{msg},"finish_reason":"stop","index":0}}]"#,
+        json_str(chat_id)
+    );
+    if let Some(err) = run.responses.last().and_then(|r| r.get("error")) {
+        let _ = write!(out, r#","error":{err}"#);
+    }
+    out.push('}');
+    envelope::json_response(StatusCode::OK, out)
+}
+
+/// §3.6: before the workflow starts, errors are HTTP 200 without the event-stream content type.
+fn early_stream_error(e: &ApiError) -> Response<Body> {
+    Response::builder()
+        .body(Body::full(format!(
+            "event: error\ndata: {}\n\n",
+            e.sse_json()
+        )))
+        .expect("valid response")
+}
+
+fn sse_response(body: Body) -> Response<Body> {
+    Response::builder()
+        .header("content-type", "text/event-stream;charset=utf-8")
+        .header("cache-control", "no-cache, no-transform")
+        .header("x-accel-buffering", "no")
+        .header("access-control-allow-origin", "*")
+        .body(body)
+        .expect("valid response")
+}
+
+/// One SSE frame, or `None` when `detail:false` drops the event (§3.2): only answer payloads
+/// pass, without an event line, and `error` always keeps its event line.
+fn sse_frame(detail: bool, event: &str, data: &[u8]) -> Option<Bytes> {
+    let mut f = Vec::with_capacity(data.len() + 32);
+    if detail || event == "error" {
+        f.extend_from_slice(b"event: ");
+        f.extend_from_slice(event.as_bytes());
+        f.push(b'\n');
+    } else if event != "answer" && event != "fastAnswer" {
+        return None;
+    }
+    f.extend_from_slice(b"data: ");
+    f.extend_from_slice(data);
+    f.extend_from_slice(b"\n\n");
+    Some(f.into())
+}
+
+/// An OpenAI-style chunk; `value` is raw JSON (so a fault can put invalid UTF-8 in it).
+fn chunk(field: &str, value: &[u8], finish: &str) -> Vec<u8> {
+    let mut v =
+        br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant",""#
+            .to_vec();
+    v.extend_from_slice(field.as_bytes());
+    v.extend_from_slice(b"\":");
+    v.extend_from_slice(value);
+    v.extend_from_slice(br#"},"index":0,"finish_reason":"#);
+    v.extend_from_slice(finish.as_bytes());
+    v.extend_from_slice(b"}]}");
+    v
+}
+
+fn pieces(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .chunks(CHUNK_CHARS)
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+enum Step {
+    Data(Bytes),
+    /// A single answer chunk with this many bytes of content.
+    Huge(usize),
+    /// The same frame this many times.
+    Bulk(Bytes, usize),
+    /// Where a mid-stream fault strikes.
+    Cut,
+}
+
+struct Plan {
+    detail: bool,
+    steps: Vec<Step>,
+    answers: usize,
+    cut: bool,
+    malformed: bool,
+    bad_utf8: bool,
+}
+
+impl Plan {
+    fn event(&mut self, name: &str, data: &str) {
+        if let Some(f) = sse_frame(self.detail, name, data.as_bytes()) {
+            self.steps.push(Step::Data(f));
+        }
+    }
+
+    fn delta(&mut self, field: &str, text: &str) {
+        let mut value = json_str(text).into_bytes();
+        if self.bad_utf8 && field == "content" {
+            self.bad_utf8 = false;
+            let at = value.len() - 1;
+            value.splice(at..at, [0xff, 0xfe]);
+        }
+        let f = sse_frame(self.detail, "answer", &chunk(field, &value, "null"));
+        self.steps
+            .push(Step::Data(f.expect("answer frames always pass")));
+        if field == "content" {
+            self.answers += 1;
+            if self.answers == 1 {
+                self.malformed_frame();
+            }
+            if self.answers == 2 {
+                self.cut_here();
+            }
+        }
+    }
+
+    fn malformed_frame(&mut self) {
+        if std::mem::take(&mut self.malformed) {
+            self.event("answer", "{not json");
+        }
+    }
+
+    fn cut_here(&mut self) {
+        if std::mem::take(&mut self.cut) {
+            self.steps.push(Step::Cut);
+        }
+    }
+}
+
+/// The whole stream as a list of steps, in FastGPT's order (§3.4).
+fn plan(
+    run: &Run,
+    detail: bool,
+    v2: bool,
+    fault: Option<&Fault>,
+    bulk: Option<(usize, usize)>,
+) -> Vec<Step> {
+    let mut p = Plan {
+        detail,
+        steps: Vec::new(),
+        answers: 0,
+        cut: matches!(
+            fault,
+            Some(
+                Fault::ResetMidStream
+                    | Fault::StallMidStream(_)
+                    | Fault::Truncate
+                    | Fault::ErrorMidStream
+            )
+        ),
+        malformed: fault == Some(&Fault::MalformedJson),
+        bad_utf8: fault == Some(&Fault::InvalidUtf8),
+    };
+    if let Some(Fault::HugeEvent(n)) = fault {
+        p.steps.push(Step::Huge(*n));
+    }
+    if v2 && detail {
+        p.event("flowNodeResponse", &run.responses[0].to_string());
+    }
+    p.event(
+        "flowNodeStatus",
+        &json!({"status": "running", "name": CHAT_NODE}).to_string(),
+    );
+    if let Some(params) = &run.tool_params {
+        let tool = |name: &str, avatar: &str, params: &str, response: &str| {
+            let mut t = json!({"id": "call_mock", "toolName": name, "toolAvatar": avatar,
+                "params": params, "response": response});
+            if !name.is_empty() {
+                t["functionName"] = "mock_search".into();
+            }
+            json!({ "tool": t }).to_string()
+        };
+        p.event(
+            "toolCall",
+            &tool("Mock Search", "core/workflow/template/bing", "", ""),
+        );
+        let split = params
+            .char_indices()
+            .nth(params.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
+        p.event("toolParams", &tool("", "", &params[..split], ""));
+        p.event("toolParams", &tool("", "", &params[split..], ""));
+        p.event("toolResponse", &tool("", "", "", "mock tool result"));
+    }
+    if let Some(r) = &run.reasoning {
+        for piece in pieces(r) {
+            p.delta("reasoning_content", &piece);
+        }
+    }
+    match (bulk, &run.answer) {
+        (_, None) => {}
+        (Some((n, bytes)), Some(_)) => {
+            let content = "x".repeat(bytes);
+            for _ in 0..n.min(2) {
+                p.delta("content", &content);
+            }
+            if n > 2 {
+                let value = json_str(&content);
+                let frame = sse_frame(
+                    detail,
+                    "answer",
+                    &chunk("content", value.as_bytes(), "null"),
+                );
+                p.steps
+                    .push(Step::Bulk(frame.expect("answer frame"), n - 2));
+            }
+        }
+        (None, Some(a)) => {
+            for piece in pieces(a) {
+                p.delta("content", &piece);
+            }
+        }
+    }
+    // Answers shorter than two chunks: the faults strike at the end of the answer.
+    p.malformed_frame();
+    p.cut_here();
+    if let Some(v) = &run.update_vars {
+        p.event("updateVariables", &v.to_string());
+    }
+    if v2 && detail {
+        p.event("flowNodeResponse", &run.responses[1].to_string());
+    }
+    if let Some(i) = &run.interactive {
+        p.event("interactive", &json!({ "interactive": i }).to_string());
+    }
+    p.event("workflowDuration", r#"{"durationSeconds":0.01}"#);
+    let stop = chunk("content", b"null", r#""stop""#);
+    p.event("answer", std::str::from_utf8(&stop).expect("ascii"));
+    p.event("answer", "[DONE]");
+    if !v2 && detail {
+        p.event(
+            "flowResponses",
+            &Value::Array(run.responses.clone()).to_string(),
+        );
+    }
+    p.steps
+}
+
+/// The client went away.
+struct Gone;
+
+/// The producing end of a stream: heartbeats, `slow_stream` pacing, and disconnect detection.
+struct Out {
+    tx: Sender<io::Result<Bytes>>,
+    detail: bool,
+    heartbeat: Bytes,
+    every: Option<Duration>,
+    next_beat: Instant,
+    slow: Option<Duration>,
+    started: bool,
+}
+
+impl Out {
+    fn new(tx: Sender<io::Result<Bytes>>, detail: bool, heartbeat_ms: u64) -> Self {
+        let every = (heartbeat_ms > 0).then(|| Duration::from_millis(heartbeat_ms));
+        let hb = chunk("content", b"\"\"", "null");
+        Out {
+            tx,
+            detail,
+            heartbeat: sse_frame(detail, "answer", &hb).expect("answer frame"),
+            every,
+            next_beat: Instant::now() + every.unwrap_or_default(),
+            slow: None,
+            started: false,
+        }
+    }
+
+    async fn push(&mut self, b: Bytes) -> Result<(), Gone> {
+        self.tx.send(Ok(b)).await.map_err(|_| Gone)
+    }
+
+    /// Sends one event (or one batch of events), paced by `slow_stream`.
+    async fn send(&mut self, b: Bytes) -> Result<(), Gone> {
+        if let (Some(d), true) = (self.slow, self.started) {
+            self.wait(d, true).await?;
+        }
+        self.started = true;
+        self.beat().await?;
+        self.push(b).await
+    }
+
+    /// A heartbeat if one is due (FastGPT sends one every 10 s while the workflow runs).
+    async fn beat(&mut self) -> Result<(), Gone> {
+        if let Some(every) = self.every {
+            if Instant::now() >= self.next_beat {
+                self.next_beat = Instant::now() + every;
+                self.push(self.heartbeat.clone()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until hyper has taken every queued chunk and had time to write it: hyper drops its
+    /// unwritten buffer when a body fails, and the client must see the chunks before the cut.
+    async fn drain(&mut self) -> Result<(), Gone> {
+        while self.tx.capacity() < self.tx.max_capacity() {
+            if self.tx.is_closed() {
+                return Err(Gone);
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Ok(())
+    }
+
+    /// Waits `d`, with heartbeats when `beats`; stops early when the client goes away.
+    async fn wait(&mut self, d: Duration, beats: bool) -> Result<(), Gone> {
+        let end = Instant::now() + d;
+        loop {
+            let wake = match self.every {
+                Some(_) if beats => end.min(self.next_beat),
+                _ => end,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep_until(wake) => {}
+                _ = self.tx.closed() => return Err(Gone),
+            }
+            if Instant::now() >= end {
+                return Ok(());
+            }
+            self.beat().await?;
+        }
+    }
+}
+
+async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Result<(), Gone> {
+    for step in steps {
+        match step {
+            Step::Data(b) => out.send(b).await?,
+            Step::Huge(n) => {
+                // The frame of an empty chunk, split where the content goes; the filler is
+                // sliced from one static buffer, never materialised.
+                let empty = chunk("content", b"\"\"", "null");
+                let frame = sse_frame(out.detail, "answer", &empty).expect("answer frame");
+                let at = frame
+                    .windows(11)
+                    .position(|w| w == br#""content":""#)
+                    .expect("content")
+                    + 11;
+                out.send(frame.slice(..at)).await?;
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(FILLER.len());
+                    out.push(Bytes::from_static(&FILLER[..k])).await?;
+                    left -= k;
+                }
+                out.push(frame.slice(at..)).await?;
+            }
+            Step::Bulk(frame, count) => {
+                if out.slow.is_some() {
+                    for _ in 0..count {
+                        out.send(frame.clone()).await?;
+                    }
+                    continue;
+                }
+                // Many frames per chunk, all slices of one buffer formatted once.
+                let per = (32 * 1024 / frame.len()).max(1);
+                let batch = Bytes::from(frame.repeat(per.min(count)));
+                let mut left = count;
+                while left > 0 {
+                    let k = left.min(per);
+                    out.send(batch.slice(..k * frame.len())).await?;
+                    left -= k;
+                }
+            }
+            Step::Cut => match fault {
+                Some(Fault::ResetMidStream) => {
+                    out.drain().await?;
+                    let err =
+                        io::Error::new(io::ErrorKind::ConnectionReset, "mock reset_mid_stream");
+                    let _ = out.tx.send(Err(err)).await;
+                    return Ok(());
+                }
+                Some(Fault::StallMidStream(ms)) => {
+                    out.wait(Duration::from_millis(*ms), false).await?
+                }
+                Some(Fault::Truncate) => return Ok(()),
+                Some(Fault::ErrorMidStream) => {
+                    let f = sse_frame(out.detail, "error", br#"{"message":"mock stream failure"}"#);
+                    out.push(f.expect("error frame")).await?;
+                    return Ok(());
+                }
+                _ => {}
+            },
+        }
+    }
+    Ok(())
+}
