@@ -22,7 +22,9 @@ use crate::{Shared, APP_ID};
 const CHUNK_CHARS: usize = 8;
 const CHAT_NODE: &str = "AI 对话";
 /// Stored answers of `x-mock-stream-events` runs are capped so benchmarks do not grow memory.
-const MAX_STORED_ANSWER: usize = 1 << 20;
+const MAX_STORED_ANSWER: usize = 64 * 1024;
+/// `historyPreview` values are cut to this many characters, as FastGPT shortens them.
+const PREVIEW_CHARS: usize = 100;
 
 /// A validated request.
 struct Input {
@@ -183,6 +185,10 @@ fn question(msg: &Value) -> (String, Vec<Value>) {
     }
 }
 
+fn preview(s: &str) -> String {
+    s.chars().take(PREVIEW_CHARS).collect()
+}
+
 fn interactive_payload() -> Value {
     json!({"type": "userSelect", "params": {"description": "Please confirm",
         "userSelectOptions": [{"value": "Confirm", "key": "option1"}, {"value": "Cancel", "key": "option2"}]},
@@ -243,7 +249,7 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     let mut chat_node = json!({"totalPoints": 0.0042, "model": "mock-model",
         "inputTokens": q.chars().count(), "outputTokens": answer_text.chars().count(),
         "query": q, "maxToken": 4000, "reasoningText": reasoning.as_deref().unwrap_or(""),
-        "historyPreview": [{"obj": "Human", "value": q}, {"obj": "AI", "value": answer_text}],
+        "historyPreview": [{"obj": "Human", "value": preview(q)}, {"obj": "AI", "value": preview(answer_text)}],
         "contextTotalLen": 2, "finishReason": "stop", "id": st.nanoid(), "nodeId": "mockChatNode",
         "moduleName": CHAT_NODE, "moduleType": "chatNode", "runningTime": 0.01});
     let error = has("node error").then(|| "mock node failure".to_string());
@@ -337,7 +343,7 @@ fn early_stream_error(e: &ApiError) -> Response<Body> {
     Response::builder()
         .body(Body::full(format!(
             "event: error\ndata: {}\n\n",
-            e.sse_json()
+            envelope::to_text(&e.sse_json())
         )))
         .expect("valid response")
 }
@@ -696,7 +702,9 @@ async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Resu
                     return Ok(());
                 }
                 Some(Fault::StallMidStream(ms)) => {
-                    out.wait(Duration::from_millis(*ms), false).await?
+                    // Truly silent, and no heartbeat burst right after it either.
+                    out.wait(Duration::from_millis(*ms), false).await?;
+                    out.next_beat = Instant::now() + out.every.unwrap_or_default()
                 }
                 Some(Fault::Truncate) => return Ok(()),
                 Some(Fault::ErrorMidStream) => {

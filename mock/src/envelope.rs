@@ -92,6 +92,24 @@ impl ApiError {
     }
 }
 
+/// An envelope as text, keys in FastGPT's order (serde_json's map would sort them).
+pub fn to_text(v: &Value) -> String {
+    const ORDER: [&str; 5] = ["code", "statusText", "message", "data", "zodError"];
+    let Some(m) = v.as_object() else {
+        return v.to_string();
+    };
+    let known = ORDER.iter().filter_map(|k| m.get(*k).map(|v| (*k, v)));
+    let rest = m
+        .iter()
+        .filter(|(k, _)| !ORDER.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v));
+    let fields: Vec<String> = known
+        .chain(rest)
+        .map(|(k, v)| format!("{}:{v}", Value::from(k)))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
 pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     Response::builder()
         .status(status)
@@ -102,12 +120,12 @@ pub fn json_response(status: StatusCode, body: impl Into<Bytes>) -> Response<Bod
 
 pub fn success(data: Value) -> Response<Body> {
     let v = json!({"code": 200, "statusText": "", "message": "", "data": data});
-    json_response(StatusCode::OK, v.to_string())
+    json_response(StatusCode::OK, to_text(&v))
 }
 
 /// An error envelope, with HTTP 500 as FastGPT always does (or another status for faults).
 pub fn error_with(status: StatusCode, err: &ApiError) -> Response<Body> {
-    let mut r = json_response(status, err.to_json().to_string());
+    let mut r = json_response(status, to_text(&err.to_json()));
     if matches!(err, ApiError::Known("unAuthorization")) {
         r.headers_mut().insert(
             "set-cookie",

@@ -167,7 +167,7 @@ pub async fn respond(fault: &Fault, req: &Req) -> Option<Result<Response<Body>, 
             return None;
         }
         Fault::Error200 => {
-            let payload = ApiError::Known("unAuthApiKey").to_json();
+            let payload = envelope::to_text(&ApiError::Known("unAuthApiKey").to_json());
             text(
                 StatusCode::OK,
                 "text/plain",
