@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -68,11 +70,16 @@ pub async fn completions(
         Err(e) => return envelope::error(&e),
     };
     if !stream {
-        let run = execute(&mut shared.state.lock().expect("state"), &input, None);
+        let run = execute(&mut shared.state(), &input, None);
         return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""));
     }
     let (tx, body) = Body::channel();
-    let mut out = Out::new(tx, detail, shared.config.heartbeat_ms);
+    let mut out = Out::new(
+        tx,
+        detail,
+        shared.config.heartbeat_ms,
+        Live::new(&shared.streams),
+    );
     if let Some(Fault::HeartbeatOnly(ms)) = fault {
         // An app that never answers: nothing is run or stored.
         out.every = Some(Duration::from_millis((*ms).max(1)));
@@ -89,7 +96,7 @@ pub async fn completions(
         return sse_response(body);
     }
     let bulk = stream_volume(req);
-    let run = execute(&mut shared.state.lock().expect("state"), &input, bulk);
+    let run = execute(&mut shared.state(), &input, bulk);
     let steps = plan(&run, detail, v2, fault, bulk);
     let fault = fault.cloned();
     if let Some(Fault::SlowStream(ms)) = fault {
@@ -569,6 +576,22 @@ fn plan(
 /// The client went away.
 struct Gone;
 
+/// Counts a live stream producer for `MockServer::active_streams` until it is dropped.
+struct Live(Arc<AtomicUsize>);
+
+impl Live {
+    fn new(counter: &Arc<AtomicUsize>) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Live(counter.clone())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The producing end of a stream: heartbeats, `slow_stream` pacing, and disconnect detection.
 struct Out {
     tx: Sender<io::Result<Bytes>>,
@@ -578,10 +601,11 @@ struct Out {
     next_beat: Instant,
     slow: Option<Duration>,
     started: bool,
+    _live: Live,
 }
 
 impl Out {
-    fn new(tx: Sender<io::Result<Bytes>>, detail: bool, heartbeat_ms: u64) -> Self {
+    fn new(tx: Sender<io::Result<Bytes>>, detail: bool, heartbeat_ms: u64, live: Live) -> Self {
         let every = (heartbeat_ms > 0).then(|| Duration::from_millis(heartbeat_ms));
         let hb = chunk("content", b"\"\"", "null");
         Out {
@@ -592,6 +616,7 @@ impl Out {
             next_beat: Instant::now() + every.unwrap_or_default(),
             slow: None,
             started: false,
+            _live: live,
         }
     }
 

@@ -54,7 +54,8 @@ pub fn parse_date(s: &str) -> Option<i64> {
             .all(|b| b.is_ascii_digit())
             .then(|| t.parse().ok())?
     };
-    if s.len() < 10 || &s[4..5] != "-" || &s[7..8] != "-" {
+    // ASCII only, so the byte slicing below cannot split a character.
+    if !s.is_ascii() || s.len() < 10 || &s[4..5] != "-" || &s[7..8] != "-" {
         return None;
     }
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);

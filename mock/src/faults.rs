@@ -91,7 +91,7 @@ fn text(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Respo
 /// Counts the request for `/mock/stats` and decides whether its fault applies now. An unparsable
 /// fault is a bug in the test, so it gets a loud HTTP 400 instead of a silent normal answer.
 pub fn decide(shared: &Shared, req: &Req) -> Result<Option<Fault>, Box<Response<Body>>> {
-    let mut st = shared.state.lock().expect("state");
+    let mut st = shared.state();
     let id = req.header("x-mock-id");
     let seen = id.map(|id| st.record_request(id, req.raw.clone(), req.headers_json()));
     let Some(header) = req.header("x-mock-fault").map(str::trim) else {

@@ -13,6 +13,7 @@ mod state;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener as StdListener};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -48,7 +49,17 @@ impl Default for MockConfig {
 
 pub(crate) struct Shared {
     pub config: MockConfig,
-    pub state: Mutex<state::State>,
+    state: Mutex<state::State>,
+    /// Stream producer tasks still running.
+    pub streams: Arc<AtomicUsize>,
+}
+
+impl Shared {
+    /// The state, even after a panicking handler poisoned the lock: one bad request must not
+    /// take the whole server down.
+    pub fn state(&self) -> std::sync::MutexGuard<'_, state::State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// A running mock server. Dropping it stops the server and every connection and stream task.
@@ -79,8 +90,16 @@ impl MockServer {
 
     /// How many requests carrying `x-mock-id: id` the server has seen (as `/mock/stats`).
     pub fn request_count(&self, id: &str) -> u64 {
-        let st = self.shared.state.lock().expect("state");
+        let st = self.shared.state();
         st.stats.get(id).map_or(0, |s| s.requests)
+    }
+}
+
+impl MockServer {
+    /// Streams still being produced. It drops back when a stream ends or its client goes away,
+    /// so tests can check that cancelling a request really closed its connection.
+    pub fn active_streams(&self) -> usize {
+        self.shared.streams.load(Ordering::SeqCst)
     }
 }
 
@@ -114,6 +133,7 @@ pub fn spawn_on(addr: SocketAddr, config: MockConfig) -> io::Result<MockServer> 
     let shared = Arc::new(Shared {
         config,
         state: Mutex::new(state::State::default()),
+        streams: Arc::new(AtomicUsize::new(0)),
     });
     let (tx, rx) = oneshot::channel();
     let listener = {

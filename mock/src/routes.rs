@@ -174,7 +174,7 @@ async fn route(shared: &Shared, req: &Req, fault: Option<&Fault>) -> Response<Bo
     if let Err(e) = authorize(shared, req) {
         return envelope::error(&e);
     }
-    let result = handler(&mut shared.state.lock().expect("state"), req);
+    let result = handler(&mut shared.state(), req);
     match result {
         Ok(data) => envelope::success(data),
         Err(e) => envelope::error(&e),
@@ -220,7 +220,7 @@ pub fn html_404() -> Response<Body> {
 }
 
 fn mock_endpoint(shared: &Shared, req: &Req, what: &str) -> Response<Body> {
-    let mut st = shared.state.lock().expect("state");
+    let mut st = shared.state();
     match what {
         "stats" => {
             let id = req.query.get("id").and_then(Value::as_str).unwrap_or("");

@@ -564,3 +564,37 @@ fn stream_volume_and_heartbeats() {
     let text = call(&m, "POST", "/api/v1/chat/completions", &h, stream).text();
     assert!(text.contains(r#""content":""}"#), "{text}");
 }
+
+#[test]
+fn heartbeat_only_stops_when_the_client_leaves() {
+    let m = mock();
+    let mut s = TcpStream::connect(m.addr()).unwrap();
+    let body = json!({"stream": true, "messages": [{"role": "user", "content": "hi"}]}).to_string();
+    let req = format!(
+        "POST /api/v1/chat/completions HTTP/1.1\r\nHost: mock\r\nAuthorization: {KEY}\r\n\
+         x-mock-fault: heartbeat_only=20\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while String::from_utf8_lossy(&seen)
+        .matches(r#""content":"""#)
+        .count()
+        < 2
+    {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0);
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(m.active_streams(), 1);
+    drop(s);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while m.active_streams() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the producer outlived its client"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
