@@ -1,16 +1,16 @@
 //! The `fastgpt-mock` binary: a thin CLI over `fastgpt_mock::spawn_on`.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::ToSocketAddrs;
 use std::process::ExitCode;
 
 use fastgpt_mock::{spawn_on, MockConfig, DEFAULT_KEY};
 
-const USAGE: &str = "usage: fastgpt-mock [--port N] [--host IP] [--key K]... [--heartbeat-ms N] [--exit-on-stdin-eof] [--verbose]";
+const USAGE: &str = "usage: fastgpt-mock [--port N] [--host HOST] [--key K]... [--heartbeat-ms N] [--exit-on-stdin-eof] [--verbose]";
 
 fn main() -> ExitCode {
     let mut port: u16 = 3000;
-    let mut host: IpAddr = [127, 0, 0, 1].into();
+    let mut host = "127.0.0.1".to_string();
     let mut keys = Vec::new();
     let mut config = MockConfig::default();
     let mut exit_on_eof = false;
@@ -34,11 +34,7 @@ fn main() -> ExitCode {
                         .parse()
                         .map_err(|e| format!("--port: {e}"))?
                 }
-                "--host" => {
-                    host = value("--host")?
-                        .parse()
-                        .map_err(|e| format!("--host: {e}"))?
-                }
+                "--host" => host = value("--host")?,
                 "--key" => keys.push(value("--key")?),
                 "--heartbeat-ms" => {
                     config.heartbeat_ms = value("--heartbeat-ms")?
@@ -66,10 +62,20 @@ fn main() -> ExitCode {
         keys
     };
 
-    let server = match spawn_on(SocketAddr::new(host, port), config) {
+    let addr = match (host.as_str(), port)
+        .to_socket_addrs()
+        .map(|mut a| a.next())
+    {
+        Ok(Some(a)) => a,
+        _ => {
+            eprintln!("fastgpt-mock: cannot resolve --host {host}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match spawn_on(addr, config) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("fastgpt-mock: cannot listen on {host}:{port}: {e}");
+            eprintln!("fastgpt-mock: cannot listen on {addr}: {e}");
             return ExitCode::FAILURE;
         }
     };
