@@ -1,0 +1,39 @@
+//! Generates include/fastgpt.h from the Rust sources with cbindgen, with the version macros taken
+//! from Cargo.toml so the header, `fastgpt_version()` and the package can never disagree.
+
+use std::path::Path;
+
+fn main() {
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo");
+    let version = std::env::var("CARGO_PKG_VERSION").expect("set by cargo");
+    let [major, minor, patch] =
+        ["MAJOR", "MINOR", "PATCH"].map(|p| std::env::var(format!("CARGO_PKG_VERSION_{p}")).expect("set by cargo"));
+
+    let mut config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml")).expect("cbindgen.toml");
+    config.header = Some(format!(
+        "/*\n * fastgpt.h: the C API of libfastgpt {version}, a native client for the FastGPT API.\n *\n * Conventions:\n *  - Every fallible function returns fastgpt_status (FASTGPT_OK == 0) and takes an optional last\n *    parameter `fastgpt_error **out_err` (NULL allowed). There is no thread-local \"last error\".\n *  - Outputs are written only on success. Every object has a *_free; *_free(NULL) is a no-op.\n *    Strings handed out are borrowed from their object: never free() them.\n *  - Inputs are NUL-terminated UTF-8, borrowed only for the duration of the call.\n *    NULL, invalid UTF-8 and invalid JSON are rejected with distinct statuses before any I/O.\n *  - No panic crosses the boundary (FASTGPT_ERR_PANIC instead).\n *  - Do not unload the library (dlclose) while it is in use; do not use it in a fork()ed child.\n */"
+    ));
+    config.after_includes = Some(format!(
+        "\n#define FASTGPT_VERSION \"{version}\"\n#define FASTGPT_VERSION_MAJOR {major}\n#define FASTGPT_VERSION_MINOR {minor}\n#define FASTGPT_VERSION_PATCH {patch}\n/* (MAJOR << 16) | (MINOR << 8) | PATCH, for #if comparisons. */\n#define FASTGPT_VERSION_NUMBER (({major} << 16) | ({minor} << 8) | {patch})"
+    ));
+    let out = Path::new(&crate_dir).join("include").join("fastgpt.h");
+    // Only the C layer is parsed: the core's public Rust items are not part of the C API.
+    // The order of the files is the order of the header, from basics to endpoints.
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    for file in ["status", "client", "response", "error", "cancel", "stream", "endpoints"] {
+        builder = builder.with_src(Path::new(&crate_dir).join("src/ffi").join(format!("{file}.rs")));
+    }
+    match builder.generate() {
+        Ok(bindings) => {
+            bindings.write_to_file(&out);
+        }
+        Err(e) => panic!("cbindgen failed: {e}"),
+    }
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+    // For tests that compile the C examples with the cc crate outside a build script.
+    for key in ["TARGET", "HOST", "OPT_LEVEL"] {
+        println!("cargo:rustc-env=FASTGPT_BUILD_{key}={}", std::env::var(key).unwrap_or_default());
+    }
+}

@@ -1,0 +1,239 @@
+//! The client: one configured transport plus the scope that cancels everything it started.
+//! Knows FastGPT's answer shapes (envelope or whole body) and how a stream is read.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::endpoints::{Answer, Prepared};
+use crate::error::{classify_failure, looks_like_html, snippet, Envelope, Error, ErrorKind};
+use crate::events::StreamInterpreter;
+use crate::runtime::{cancellable, Mailbox};
+use crate::sse::SseParser;
+use crate::transport::{header_pairs, read_capped, Response, Transport};
+
+pub struct Client {
+    transport: Transport,
+    /// Cancelled when the client is freed: every operation it started ends with CANCELLED.
+    scope: CancellationToken,
+}
+
+/// Largest non-SSE body read from a stream request (an early `event: error`, an envelope, a page).
+const MAX_NON_SSE_BODY: usize = 1024 * 1024;
+
+impl Client {
+    pub fn new(config: Config) -> Result<Client, Error> {
+        crate::runtime::check_fork()?;
+        Ok(Client { transport: Transport::new(config)?, scope: CancellationToken::new() })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.transport.config
+    }
+
+    /// Cancels every operation in flight; they complete with CANCELLED.
+    pub fn shutdown(&self) {
+        self.scope.cancel();
+    }
+
+    /// A unary call: sends (with retries) and returns the answer, or the classified error.
+    pub async fn call(self: Arc<Self>, req: Prepared, cancel: Option<CancellationToken>) -> Result<Response, Error> {
+        let work = async {
+            let deadline = Instant::now() + self.transport.config.timeout;
+            let resp = self.transport.send(&req, deadline).await?;
+            let status = resp.status().as_u16();
+            let headers = header_pairs(resp.headers());
+            let cap = self.transport.config.max_response_bytes;
+            let body = match tokio::time::timeout_at(deadline.into(), read_capped(resp, cap)).await {
+                Ok(body) => body?,
+                Err(_) => return Err(self.transport.timeout_error()),
+            };
+            let data = result_range(req.answer, status, &body)?;
+            Ok(Response { status, headers, body, data })
+        };
+        self.run(work, cancel).await
+    }
+
+    /// A streamed chat completion: frames go to `mailbox` as events, the result is the answer
+    /// accumulated in the non-stream shape.
+    pub async fn stream(
+        self: Arc<Self>,
+        req: Prepared,
+        request: StreamOptions,
+        cancel: Option<CancellationToken>,
+        mailbox: Arc<Mailbox>,
+    ) -> Result<Response, Error> {
+        let abort = mailbox.abort.clone();
+        let work = async {
+            let deadline = Instant::now() + self.transport.config.timeout;
+            let resp = self.transport.send(&req, deadline).await?;
+            let status = resp.status().as_u16();
+            let headers = header_pairs(resp.headers());
+            let is_sse = resp
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
+            let mut interpreter = StreamInterpreter::new(request.detail, request.chat_id);
+            let mut parser = SseParser::new(self.transport.config.max_event_bytes);
+            let mut frames = Vec::new();
+            if !is_sse {
+                // FastGPT reports errors found before the workflow starts as HTTP 200 without the
+                // event-stream type and an `event: error` body; anything else is not a stream.
+                let body = match tokio::time::timeout_at(deadline.into(), read_capped(resp, MAX_NON_SSE_BODY)).await {
+                    Ok(body) => body?,
+                    Err(_) => return Err(self.transport.timeout_error()),
+                };
+                let trimmed = body.trim_ascii_start();
+                if !(trimmed.starts_with(b"event:") || trimmed.starts_with(b"data:")) {
+                    return Err(not_a_stream(status, &body));
+                }
+                parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
+                parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
+                for frame in frames.drain(..) {
+                    let event = interpreter.on_frame(frame)?;
+                    mailbox.send_event(event).await?;
+                    if interpreter.finished() {
+                        break;
+                    }
+                }
+                return interpreter.finish(status, headers);
+            }
+            let idle = self.transport.config.stream_idle_timeout;
+            let mut resp = resp;
+            'read: loop {
+                let chunk = match tokio::time::timeout(idle, resp.chunk()).await {
+                    Ok(Ok(Some(chunk))) => chunk,
+                    Ok(Ok(None)) => break,
+                    // After [DONE] the answer is complete; a server that then stalls or drops the
+                    // connection only costs the trailing flowResponses.
+                    _ if interpreter.saw_done() => break,
+                    Err(_) => return Err(idle_timeout(idle)),
+                    Ok(Err(e)) => {
+                        return Err(Error::new(
+                            ErrorKind::StreamTruncated,
+                            format!(
+                                "the connection broke mid-stream before [DONE]: {}",
+                                crate::transport::error_chain(&e)
+                            ),
+                        ))
+                    }
+                };
+                parser.feed(&chunk, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
+                for frame in frames.drain(..) {
+                    let event = interpreter.on_frame(frame)?;
+                    mailbox.send_event(event).await?;
+                    if interpreter.finished() {
+                        break 'read;
+                    }
+                }
+            }
+            interpreter.finish(status, headers)
+        };
+        let result = cancellable(work, &[&abort]).await;
+        let result = match result {
+            Err(e) if e.kind == ErrorKind::Cancelled && abort.is_cancelled() => Err(Error::new(
+                ErrorKind::AbortedByCallback,
+                "the callback returned non-zero and aborted the operation",
+            )),
+            other => other,
+        };
+        self.run(async { result }, cancel).await
+    }
+
+    /// Bounds `work` by the client's scope and the caller's token, and hides the key in errors.
+    async fn run(
+        &self,
+        work: impl std::future::Future<Output = Result<Response, Error>>,
+        cancel: Option<CancellationToken>,
+    ) -> Result<Response, Error> {
+        let mut tokens = vec![&self.scope];
+        if let Some(c) = &cancel {
+            tokens.push(c);
+        }
+        let result = cancellable(work, &tokens).await;
+        match (&self.transport.config.api_key, result) {
+            (Some(key), Err(e)) => Err(e.redact(key)),
+            (_, r) => r,
+        }
+    }
+}
+
+/// What the stream reader needs from the request.
+#[derive(Debug, Clone, Default)]
+pub struct StreamOptions {
+    pub detail: bool,
+    pub chat_id: Option<String>,
+}
+
+impl StreamOptions {
+    pub fn from_request(request: &serde_json::Map<String, Value>) -> StreamOptions {
+        StreamOptions {
+            detail: request.get("detail").and_then(Value::as_bool).unwrap_or(false),
+            chat_id: request.get("chatId").and_then(Value::as_str).map(str::to_owned),
+        }
+    }
+}
+
+/// Where the result is in a 2xx body, or the error the body carries.
+fn result_range(answer: Answer, status: u16, body: &[u8]) -> Result<std::ops::Range<usize>, Error> {
+    let envelope = Envelope::parse(body);
+    match (&envelope, answer) {
+        (Some(env), Answer::Envelope | Answer::Auto) => {
+            if env.code_number() != Some(200) {
+                return Err(classify_failure(status, body));
+            }
+            Ok(match env.data {
+                Some(raw) => {
+                    let start = raw.get().as_ptr() as usize - body.as_ptr() as usize;
+                    start..start + raw.get().len()
+                }
+                None => 0..0,
+            })
+        }
+        // An error envelope instead of a completion (older servers answer errors with HTTP 200).
+        (Some(env), Answer::Whole) if env.code_number() != Some(200) => Err(classify_failure(status, body)),
+        (_, Answer::Envelope) => Err(not_json(status, body, "a FastGPT envelope")),
+        (_, Answer::Whole | Answer::Auto) => {
+            if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+                return Err(not_json(status, body, "JSON"));
+            }
+            Ok(0..body.len())
+        }
+    }
+}
+
+fn not_json(status: u16, body: &[u8], expected: &str) -> Error {
+    let message = if looks_like_html(body) {
+        format!("HTTP {status} with an HTML page instead of {expected}: check that base_url points at a FastGPT server")
+    } else {
+        format!("HTTP {status} with a body that is not {expected}: {}", snippet(body))
+    };
+    let mut err = Error::new(ErrorKind::Decode, message).with_body(body);
+    err.http_status = status;
+    err
+}
+
+fn not_a_stream(status: u16, body: &[u8]) -> Error {
+    match Envelope::parse(body) {
+        Some(env) if env.code_number() != Some(200) => classify_failure(status, body),
+        _ => not_json(status, body, "an event stream"),
+    }
+}
+
+fn too_large(_: crate::sse::SseError, config: &Config) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        format!("a stream event is larger than max_event_bytes ({} bytes)", config.max_event_bytes),
+    )
+}
+
+fn idle_timeout(idle: Duration) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!("the stream sent nothing for {} ms (stream_idle_timeout_ms)", idle.as_millis()),
+    )
+}

@@ -1,0 +1,351 @@
+//! Errors: what went wrong, classified by FastGPT's own envelope code rather than by HTTP status.
+//!
+//! FastGPT answers almost every error with HTTP 500 (older servers: 200) and the real code in a
+//! `{code, statusText, message, data}` envelope, so the body decides the kind: 403/514 are auth
+//! errors, 510/500004 quota, 429 rate limiting, anything else an API error.
+
+use std::fmt;
+
+/// The stable status numbers of the C ABI (`FASTGPT_ERR_*`). Append-only: never renumber.
+#[repr(i32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    NullArgument = 1,
+    InvalidUtf8 = 2,
+    InvalidJson = 3,
+    InvalidArgument = 4,
+    Connect = 10,
+    Timeout = 11,
+    Http = 12,
+    Auth = 13,
+    RateLimited = 14,
+    Quota = 15,
+    Api = 16,
+    Decode = 17,
+    StreamTruncated = 18,
+    Cancelled = 20,
+    AbortedByCallback = 21,
+    Forked = 30,
+    Panic = 98,
+    Internal = 99,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 18] = [
+        ErrorKind::NullArgument,
+        ErrorKind::InvalidUtf8,
+        ErrorKind::InvalidJson,
+        ErrorKind::InvalidArgument,
+        ErrorKind::Connect,
+        ErrorKind::Timeout,
+        ErrorKind::Http,
+        ErrorKind::Auth,
+        ErrorKind::RateLimited,
+        ErrorKind::Quota,
+        ErrorKind::Api,
+        ErrorKind::Decode,
+        ErrorKind::StreamTruncated,
+        ErrorKind::Cancelled,
+        ErrorKind::AbortedByCallback,
+        ErrorKind::Forked,
+        ErrorKind::Panic,
+        ErrorKind::Internal,
+    ];
+
+    pub fn from_status(status: i32) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| *k as i32 == status)
+    }
+
+    /// Short static description, used by `fastgpt_status_str`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::NullArgument => "a required pointer argument was NULL",
+            ErrorKind::InvalidUtf8 => "a string argument is not valid UTF-8",
+            ErrorKind::InvalidJson => "the request is not a JSON object",
+            ErrorKind::InvalidArgument => "a request field is missing, of the wrong type or out of range",
+            ErrorKind::Connect => "could not connect to the server (DNS, refused, TLS, proxy)",
+            ErrorKind::Timeout => "the request timed out",
+            ErrorKind::Http => "the server answered with an HTTP error and no FastGPT envelope",
+            ErrorKind::Auth => "authentication failed (FastGPT 403/514 or HTTP 401)",
+            ErrorKind::RateLimited => "rate limited (HTTP or FastGPT 429), retries exhausted",
+            ErrorKind::Quota => "quota exhausted (FastGPT 510 or 500004: AI points)",
+            ErrorKind::Api => "the FastGPT API returned an error",
+            ErrorKind::Decode => "the server's answer is not what the endpoint returns",
+            ErrorKind::StreamTruncated => "the stream ended without its end marker",
+            ErrorKind::Cancelled => "the operation was cancelled",
+            ErrorKind::AbortedByCallback => "the callback aborted the operation",
+            ErrorKind::Forked => "libfastgpt cannot be used in a forked child process",
+            ErrorKind::Panic => "internal panic in libfastgpt (a bug)",
+            ErrorKind::Internal => "internal error in libfastgpt",
+        }
+    }
+}
+
+/// Raw server bodies kept in an error are capped so a hostile server cannot grow them.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// An error with everything a caller needs to act on it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// HTTP status of the answer that caused it, 0 if none.
+    pub http_status: u16,
+    /// FastGPT envelope `code` (e.g. 514), 0 if none.
+    pub api_code: i64,
+    /// The server's raw body (capped at [`MAX_ERROR_BODY`]), if there was one.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error { kind, message: message.into(), http_status: 0, api_code: 0, body: None }
+    }
+
+    pub fn invalid_argument(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub fn cancelled() -> Error {
+        Error::new(ErrorKind::Cancelled, "the operation was cancelled")
+    }
+
+    pub fn with_body(mut self, body: &[u8]) -> Error {
+        self.body = Some(body[..body.len().min(MAX_ERROR_BODY)].to_vec());
+        self
+    }
+
+    /// Replaces every occurrence of `secret` in the message and body, so that a server (or a proxy)
+    /// that echoes the request back cannot make the API key appear in an error.
+    pub fn redact(mut self, secret: &str) -> Error {
+        if secret.is_empty() {
+            return self;
+        }
+        if self.message.contains(secret) {
+            self.message = self.message.replace(secret, "[REDACTED]");
+        }
+        if let Some(body) = &mut self.body {
+            let needle = secret.as_bytes();
+            if body.windows(needle.len()).any(|w| w == needle) {
+                let mut out = Vec::with_capacity(body.len());
+                let mut rest = &body[..];
+                while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
+                    out.extend_from_slice(&rest[..i]);
+                    out.extend_from_slice(b"[REDACTED]");
+                    rest = &rest[i + needle.len()..];
+                }
+                out.extend_from_slice(rest);
+                *body = out;
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("http_status", &self.http_status)
+            .field("api_code", &self.api_code)
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The parts of FastGPT's `{code, statusText, message, data}` envelope the client reads.
+/// `data` stays raw so a success hands the caller the server's bytes unchanged.
+#[derive(serde::Deserialize)]
+pub struct Envelope<'a> {
+    pub code: Option<serde_json::Value>,
+    #[serde(rename = "statusText", default)]
+    pub status_text: Option<String>,
+    #[serde(default)]
+    pub message: Option<serde_json::Value>,
+    #[serde(default, borrow, deserialize_with = "present_raw")]
+    pub data: Option<&'a serde_json::value::RawValue>,
+}
+
+/// Keeps `"data": null` as the raw text `null` (serde would otherwise turn it into `None`).
+fn present_raw<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de serde_json::value::RawValue>, D::Error> {
+    <&serde_json::value::RawValue as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+impl Envelope<'_> {
+    /// Parses `body` as an envelope: a JSON object with a numeric (or numeric-string) `code`.
+    pub fn parse(body: &[u8]) -> Option<Envelope<'_>> {
+        // serde would also read a struct from an array; an envelope is always an object.
+        if body.trim_ascii_start().first() != Some(&b'{') {
+            return None;
+        }
+        let env: Envelope = serde_json::from_slice(body).ok()?;
+        env.code_number()?;
+        Some(env)
+    }
+
+    pub fn code_number(&self) -> Option<i64> {
+        match self.code.as_ref()? {
+            serde_json::Value::Number(n) => n.as_i64(),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn message_text(&self) -> String {
+        let message = match &self.message {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(v) if !v.is_null() && !v.is_string() => v.to_string(),
+            _ => String::new(),
+        };
+        match (&self.status_text, message.is_empty()) {
+            (Some(st), false) if !st.is_empty() && st != "error" => format!("{st}: {message}"),
+            (_, false) => message,
+            (Some(st), true) if !st.is_empty() => st.clone(),
+            _ => "no message".to_string(),
+        }
+    }
+}
+
+/// The kind of an error envelope with FastGPT code `code`.
+pub fn kind_for_api_code(code: i64) -> ErrorKind {
+    match code {
+        403 | 514 => ErrorKind::Auth,
+        510 | 500004 => ErrorKind::Quota,
+        429 => ErrorKind::RateLimited,
+        _ => ErrorKind::Api,
+    }
+}
+
+/// Builds the error for an answer that is not a success: by the envelope when there is one, else
+/// by the HTTP status, with a hint when the body is an HTML page (usually a wrong base URL).
+pub fn classify_failure(http_status: u16, body: &[u8]) -> Error {
+    if let Some(env) = Envelope::parse(body) {
+        let code = env.code_number().unwrap_or(0);
+        let kind = kind_for_api_code(code);
+        let mut err = Error::new(kind, format!("FastGPT error {code}: {}", env.message_text()));
+        err.http_status = http_status;
+        err.api_code = code;
+        return err.with_body(body);
+    }
+    let kind = match http_status {
+        401 | 403 => ErrorKind::Auth,
+        429 => ErrorKind::RateLimited,
+        200..=299 => ErrorKind::Decode,
+        _ => ErrorKind::Http,
+    };
+    let what = if looks_like_html(body) {
+        "an HTML page, not FastGPT JSON: check that base_url points at a FastGPT server".to_string()
+    } else if body.is_empty() {
+        "an empty body".to_string()
+    } else {
+        format!("a body that is not a FastGPT envelope: {}", snippet(body))
+    };
+    let mut err = Error::new(kind, format!("HTTP {http_status} with {what}"));
+    err.http_status = http_status;
+    err.with_body(body)
+}
+
+pub fn looks_like_html(body: &[u8]) -> bool {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
+    let head = &body[start..body.len().min(start + 15)];
+    head.first() == Some(&b'<')
+        && (head.to_ascii_lowercase().starts_with(b"<!doctype")
+            || head.to_ascii_lowercase().starts_with(b"<html")
+            || head.starts_with(b"<"))
+}
+
+/// The first 200 characters of a body, for messages.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+    let mut s: String = text.chars().filter(|c| !c.is_control()).collect();
+    if body.len() > 200 {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_codes_decide_the_kind_not_the_http_status() {
+        let body =
+            br#"{"code":514,"statusText":"unAuthApiKey","message":"common:code_error.error_message.514","data":null}"#;
+        let e = classify_failure(500, body);
+        assert_eq!(e.kind, ErrorKind::Auth);
+        assert_eq!((e.http_status, e.api_code), (500, 514));
+        assert!(e.message.contains("514") && e.message.contains("unAuthApiKey"), "{}", e.message);
+        assert_eq!(e.body.as_deref(), Some(&body[..]));
+
+        for (code, kind) in [
+            (403, ErrorKind::Auth),
+            (510, ErrorKind::Quota),
+            (500004, ErrorKind::Quota),
+            (429, ErrorKind::RateLimited),
+            (400, ErrorKind::Api),
+            (500, ErrorKind::Api),
+            (504000, ErrorKind::Api),
+        ] {
+            let body = format!(r#"{{"code":{code},"statusText":"x","message":"m","data":null}}"#);
+            assert_eq!(classify_failure(500, body.as_bytes()).kind, kind, "code {code}");
+            assert_eq!(classify_failure(200, body.as_bytes()).kind, kind, "code {code} on HTTP 200");
+        }
+    }
+
+    #[test]
+    fn without_envelope_the_http_status_decides() {
+        assert_eq!(classify_failure(401, b"nope").kind, ErrorKind::Auth);
+        assert_eq!(classify_failure(429, b"slow down").kind, ErrorKind::RateLimited);
+        assert_eq!(classify_failure(502, b"Bad Gateway").kind, ErrorKind::Http);
+        let html = classify_failure(404, b"<!DOCTYPE html><html><body>404</body></html>");
+        assert_eq!(html.kind, ErrorKind::Http);
+        assert!(html.message.contains("base_url"), "{}", html.message);
+        assert_eq!(classify_failure(200, b"<html></html>").kind, ErrorKind::Decode);
+    }
+
+    #[test]
+    fn plain_error_message_is_kept() {
+        let e = classify_failure(500, br#"{"code":500,"statusText":"error","message":"app is empty","data":null}"#);
+        assert_eq!(e.kind, ErrorKind::Api);
+        assert_eq!(e.message, "FastGPT error 500: app is empty");
+    }
+
+    #[test]
+    fn envelope_keeps_null_data_as_text() {
+        let env = Envelope::parse(br#"{"code":200,"data":null}"#).unwrap();
+        assert_eq!(env.data.unwrap().get(), "null");
+        let env = Envelope::parse(br#"{"code":200,"data":{"a":[1, 2]}}"#).unwrap();
+        assert_eq!(env.data.unwrap().get(), r#"{"a":[1, 2]}"#);
+        assert!(Envelope::parse(br#"{"data":1}"#).is_none());
+        assert!(Envelope::parse(b"[1]").is_none());
+    }
+
+    #[test]
+    fn redaction_removes_the_secret_everywhere() {
+        let e = Error::new(ErrorKind::Api, "key fastgpt-secret rejected")
+            .with_body(b"echo: Bearer fastgpt-secret and fastgpt-secret")
+            .redact("fastgpt-secret");
+        assert!(!e.message.contains("fastgpt-secret"));
+        assert_eq!(e.body.unwrap(), b"echo: Bearer [REDACTED] and [REDACTED]");
+    }
+
+    #[test]
+    fn status_numbers_are_stable() {
+        let numbers: Vec<i32> = ErrorKind::ALL.iter().map(|k| *k as i32).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 30, 98, 99]);
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_status(k as i32), Some(k));
+        }
+        assert_eq!(ErrorKind::from_status(5), None);
+    }
+}

@@ -1,0 +1,433 @@
+//! FastGPT's stream, interpreted: each SSE frame becomes a typed [`StreamEvent`] (with the answer
+//! and reasoning deltas extracted), and a [`StreamInterpreter`] accumulates the whole answer into
+//! the non-stream response shape. Sans-IO like the SSE parser under it.
+//!
+//! End-of-stream rules: `data: [DONE]` is the end marker. Without `detail`, nothing useful follows
+//! it, so the stream ends there; with `detail` on v1, `flowResponses` follows it, so the stream is
+//! read to EOF. EOF without `[DONE]` is a truncation, never a success. An `event: error` frame
+//! ends the stream with that error.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{kind_for_api_code, Error, ErrorKind};
+use crate::sse::SseEvent;
+use crate::transport::Response;
+
+/// The kind of a stream event; numbers are the C ABI's `FASTGPT_EVENT_*` (append-only).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Answer = 1,
+    FastAnswer = 2,
+    FlowNodeStatus = 3,
+    FlowNodeResponse = 4,
+    FlowResponses = 5,
+    ToolCall = 6,
+    ToolParams = 7,
+    ToolResponse = 8,
+    Interactive = 9,
+    UpdateVariables = 10,
+    WorkflowDuration = 11,
+    Error = 12,
+    Done = 13,
+    Unknown = 14,
+    Complete = 15,
+}
+
+impl EventKind {
+    /// The kind of a frame by its SSE event name; a nameless frame is an OpenAI-style answer.
+    pub fn from_name(name: &str) -> EventKind {
+        match name {
+            "" | "answer" => EventKind::Answer,
+            "fastAnswer" => EventKind::FastAnswer,
+            "flowNodeStatus" => EventKind::FlowNodeStatus,
+            "flowNodeResponse" => EventKind::FlowNodeResponse,
+            "flowResponses" => EventKind::FlowResponses,
+            "toolCall" => EventKind::ToolCall,
+            "toolParams" => EventKind::ToolParams,
+            "toolResponse" => EventKind::ToolResponse,
+            "interactive" => EventKind::Interactive,
+            "updateVariables" => EventKind::UpdateVariables,
+            "workflowDuration" => EventKind::WorkflowDuration,
+            "error" => EventKind::Error,
+            _ => EventKind::Unknown,
+        }
+    }
+}
+
+/// One frame of the stream, ready for the caller.
+#[derive(Debug, Clone)]
+pub struct StreamEvent {
+    pub kind: EventKind,
+    /// The SSE event name as sent ("" when none).
+    pub name: String,
+    /// The data payload, byte-exact.
+    pub data: Vec<u8>,
+    /// ANSWER / FAST_ANSWER: the content delta, never empty (heartbeats and the stop chunk: None).
+    pub text: Option<String>,
+    /// ANSWER: the reasoning delta, never empty.
+    pub reasoning: Option<String>,
+    /// ERROR: the error the frame carries (the stream then ends with it).
+    pub error: Option<Error>,
+}
+
+#[derive(Deserialize)]
+struct Chunk<'a> {
+    #[serde(borrow, default)]
+    choices: Vec<Choice<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Choice<'a> {
+    #[serde(borrow, default)]
+    delta: Option<Delta<'a>>,
+    #[serde(borrow, default)]
+    finish_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Delta<'a> {
+    #[serde(borrow, default)]
+    content: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    reasoning_content: Option<Cow<'a, str>>,
+}
+
+/// Turns frames into events and accumulates the answer.
+pub struct StreamInterpreter {
+    detail: bool,
+    chat_id: String,
+    answer: String,
+    reasoning: String,
+    finish_reason: Option<String>,
+    flow_responses: Option<Value>,
+    node_responses: Vec<Value>,
+    new_variables: Option<Value>,
+    interactive: Option<Value>,
+    duration_seconds: Option<Value>,
+    done: bool,
+    error: Option<Error>,
+    frames: u64,
+}
+
+impl StreamInterpreter {
+    pub fn new(detail: bool, chat_id: Option<String>) -> StreamInterpreter {
+        StreamInterpreter {
+            detail,
+            chat_id: chat_id.unwrap_or_default(),
+            answer: String::new(),
+            reasoning: String::new(),
+            finish_reason: None,
+            flow_responses: None,
+            node_responses: Vec::new(),
+            new_variables: None,
+            interactive: None,
+            duration_seconds: None,
+            done: false,
+            error: None,
+            frames: 0,
+        }
+    }
+
+    /// True once `[DONE]` arrived.
+    pub fn saw_done(&self) -> bool {
+        self.done
+    }
+
+    /// True when nothing more needs to be read: an error frame, or `[DONE]` without detail.
+    pub fn finished(&self) -> bool {
+        self.error.is_some() || (self.done && !self.detail)
+    }
+
+    /// The error frame's error, once one arrived.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Interprets one frame. An answer frame that is not JSON fails the stream (`DECODE`).
+    pub fn on_frame(&mut self, frame: SseEvent) -> Result<StreamEvent, Error> {
+        self.frames += 1;
+        let SseEvent { event: name, data, .. } = frame;
+        let mut kind = EventKind::from_name(&name);
+        let mut text = None;
+        let mut reasoning = None;
+        let mut error = None;
+        match kind {
+            EventKind::Answer | EventKind::FastAnswer if data.as_slice() == b"[DONE]" => {
+                kind = EventKind::Done;
+                self.done = true;
+            }
+            EventKind::Answer | EventKind::FastAnswer => {
+                (text, reasoning) = self.on_answer(&data)?;
+            }
+            EventKind::Error => {
+                let err = stream_error(&data);
+                self.error = Some(err.clone());
+                error = Some(err);
+            }
+            EventKind::FlowResponses => self.flow_responses = parse_json(&data),
+            EventKind::FlowNodeResponse => self.node_responses.extend(parse_json(&data)),
+            EventKind::UpdateVariables => self.new_variables = parse_json(&data),
+            EventKind::Interactive => {
+                self.interactive = parse_json(&data).map(|mut v| v.get_mut("interactive").map(Value::take).unwrap_or(v))
+            }
+            EventKind::WorkflowDuration => {
+                self.duration_seconds =
+                    parse_json(&data).and_then(|mut v| v.get_mut("durationSeconds").map(Value::take))
+            }
+            _ => {}
+        }
+        Ok(StreamEvent { kind, name, data, text, reasoning, error })
+    }
+
+    fn on_answer(&mut self, data: &[u8]) -> Result<(Option<String>, Option<String>), Error> {
+        // Invalid UTF-8 from the server is replaced, not fatal: the raw bytes stay in `data`.
+        let utf8 = String::from_utf8_lossy(data);
+        let chunk: Chunk = match serde_json::from_str(&utf8) {
+            Ok(c) => c,
+            Err(e) if e.is_data() => return Ok((None, None)), // valid JSON of another shape
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::Decode,
+                    format!("stream frame {} is not valid JSON ({e}): {}", self.frames, crate::error::snippet(data)),
+                ))
+            }
+        };
+        let Some(choice) = chunk.choices.into_iter().next() else { return Ok((None, None)) };
+        if let Some(reason) = choice.finish_reason {
+            self.finish_reason = Some(reason.into_owned());
+        }
+        let Some(delta) = choice.delta else { return Ok((None, None)) };
+        let text = delta.content.filter(|t| !t.is_empty()).map(|t| {
+            self.answer.push_str(&t);
+            t.into_owned()
+        });
+        let reasoning = delta.reasoning_content.filter(|t| !t.is_empty()).map(|t| {
+            self.reasoning.push_str(&t);
+            t.into_owned()
+        });
+        Ok((text, reasoning))
+    }
+
+    /// At EOF: the accumulated response, or why the stream failed.
+    pub fn finish(self, http_status: u16, headers: Vec<(String, String)>) -> Result<Response, Error> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        if !self.done {
+            return Err(Error::new(
+                ErrorKind::StreamTruncated,
+                format!("the stream ended after {} frames without [DONE]", self.frames),
+            ));
+        }
+        let body = self.response_json();
+        let len = body.len();
+        Ok(Response { status: http_status, headers, body, data: 0..len })
+    }
+
+    /// The accumulated answer in the shape of the non-stream response (see the header docs).
+    fn response_json(self) -> Vec<u8> {
+        let mut out = serde_json::Map::new();
+        let response_data = match self.flow_responses {
+            Some(v) => Some(v),
+            None if !self.node_responses.is_empty() => Some(Value::Array(self.node_responses)),
+            None => None,
+        };
+        if let Some(v) = response_data {
+            out.insert("responseData".into(), v);
+        }
+        if let Some(v) = self.new_variables {
+            out.insert("newVariables".into(), v);
+        }
+        out.insert("id".into(), Value::String(self.chat_id));
+        out.insert("model".into(), Value::String(String::new()));
+        let mut message = serde_json::Map::new();
+        message.insert("role".into(), "assistant".into());
+        message.insert("content".into(), Value::String(self.answer));
+        if !self.reasoning.is_empty() {
+            message.insert("reasoning_content".into(), Value::String(self.reasoning));
+        }
+        let mut choice = serde_json::Map::new();
+        choice.insert("message".into(), Value::Object(message));
+        choice.insert("finish_reason".into(), self.finish_reason.map_or(Value::Null, Value::String));
+        choice.insert("index".into(), 0.into());
+        out.insert("choices".into(), Value::Array(vec![Value::Object(choice)]));
+        if let Some(v) = self.interactive {
+            out.insert("interactive".into(), v);
+        }
+        if let Some(v) = self.duration_seconds {
+            out.insert("durationSeconds".into(), v);
+        }
+        serde_json::to_vec(&Value::Object(out)).expect("a JSON value serializes")
+    }
+}
+
+fn parse_json(data: &[u8]) -> Option<Value> {
+    serde_json::from_slice(data).ok()
+}
+
+/// The error an `event: error` frame carries: a FastGPT envelope, or `{"message": "..."}`.
+fn stream_error(data: &[u8]) -> Error {
+    let parsed: Option<Value> = parse_json(data);
+    let code = parsed.as_ref().and_then(|v| match &v["code"] {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    });
+    let message = parsed
+        .as_ref()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| crate::error::snippet(data));
+    let status_text = parsed.as_ref().and_then(|v| v.get("statusText").and_then(Value::as_str)).unwrap_or("");
+    let kind = code.map_or(ErrorKind::Api, kind_for_api_code);
+    let text = match (code, status_text) {
+        (Some(c), st) if !st.is_empty() && st != "error" => format!("FastGPT stream error {c}: {st}: {message}"),
+        (Some(c), _) => format!("FastGPT stream error {c}: {message}"),
+        (None, _) => format!("FastGPT stream error: {message}"),
+    };
+    let mut err = Error::new(kind, text).with_body(data);
+    err.api_code = code.unwrap_or(0);
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sse::SseParser;
+
+    fn frames(transcript: &str) -> Vec<SseEvent> {
+        let mut p = SseParser::new(1 << 20);
+        let mut out = Vec::new();
+        p.feed(transcript.as_bytes(), &mut out).unwrap();
+        out
+    }
+
+    fn run(detail: bool, transcript: &str) -> (Vec<StreamEvent>, Result<Response, Error>) {
+        let mut it = StreamInterpreter::new(detail, Some("c1".into()));
+        let mut events = Vec::new();
+        for f in frames(transcript) {
+            match it.on_frame(f) {
+                Ok(ev) => events.push(ev),
+                Err(e) => return (events, Err(e)),
+            }
+            if it.finished() {
+                break;
+            }
+        }
+        (events, it.finish(200, vec![]))
+    }
+
+    const CHUNK: &str = r#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":"TEXT"},"index":0,"finish_reason":null}]}"#;
+    const STOP: &str = r#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":null},"index":0,"finish_reason":"stop"}]}"#;
+
+    fn chunk(text: &str) -> String {
+        CHUNK.replace("TEXT", text)
+    }
+
+    #[test]
+    fn plain_stream_accumulates_the_answer() {
+        let t = format!(
+            "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: {STOP}\n\ndata: [DONE]\n\n",
+            chunk("你好"),
+            chunk(""),
+            chunk("！今天")
+        );
+        let (events, result) = run(false, &t);
+        let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+        use EventKind::*;
+        assert_eq!(kinds, [Answer, Answer, Answer, Answer, Done]);
+        assert_eq!(events[0].text.as_deref(), Some("你好"));
+        assert_eq!(events[1].text, None, "heartbeat is not text");
+        assert_eq!(events[3].text, None, "stop chunk is not text");
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["choices"][0]["message"]["content"], "你好！今天");
+        assert_eq!(body["choices"][0]["finish_reason"], "stop");
+        assert_eq!(body["id"], "c1");
+    }
+
+    #[test]
+    fn detail_stream_reads_flow_responses_after_done() {
+        let t = format!(
+            "event: flowNodeStatus\ndata: {{\"status\":\"running\",\"name\":\"AI\"}}\n\n\
+             event: answer\ndata: {{\"choices\":[{{\"delta\":{{\"reasoning_content\":\"think\"}}}}]}}\n\n\
+             event: answer\ndata: {}\n\n\
+             event: updateVariables\ndata: {{\"uid\":\"u1\"}}\n\n\
+             event: interactive\ndata: {{\"interactive\":{{\"type\":\"userSelect\"}}}}\n\n\
+             event: workflowDuration\ndata: {{\"durationSeconds\":1.5}}\n\n\
+             event: answer\ndata: {STOP}\n\n\
+             event: answer\ndata: [DONE]\n\n\
+             event: flowResponses\ndata: [{{\"nodeId\":\"n1\"}}]\n\n\
+             event: planStatus\ndata: {{}}\n\n",
+            chunk("hi")
+        );
+        let (events, result) = run(true, &t);
+        use EventKind::*;
+        let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FlowNodeStatus,
+                Answer,
+                Answer,
+                UpdateVariables,
+                Interactive,
+                WorkflowDuration,
+                Answer,
+                Done,
+                FlowResponses,
+                Unknown
+            ]
+        );
+        assert_eq!(events[1].reasoning.as_deref(), Some("think"));
+        assert_eq!(events[1].text, None);
+        assert_eq!(events[9].name, "planStatus");
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["responseData"][0]["nodeId"], "n1");
+        assert_eq!(body["newVariables"]["uid"], "u1");
+        assert_eq!(body["interactive"]["type"], "userSelect");
+        assert_eq!(body["choices"][0]["message"]["reasoning_content"], "think");
+        assert_eq!(body["durationSeconds"], 1.5);
+    }
+
+    #[test]
+    fn error_frame_ends_the_stream_with_its_code() {
+        let t = format!(
+            "data: {}\n\nevent: error\ndata: {{\"code\":514,\"statusText\":\"unAuthApiKey\",\"message\":\"m\",\"data\":null}}\n\n",
+            chunk("partial")
+        );
+        let (events, result) = run(false, &t);
+        assert_eq!(events.last().unwrap().kind, EventKind::Error);
+        let err = result.unwrap_err();
+        assert_eq!((err.kind, err.api_code), (ErrorKind::Auth, 514));
+        let (_, result) = run(false, "event: error\ndata: {\"message\":\"boom\"}\n\n");
+        let err = result.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Api);
+        assert!(err.message.contains("boom"));
+    }
+
+    #[test]
+    fn missing_done_is_truncation() {
+        let (_, result) = run(false, &format!("data: {}\n\n", chunk("a")));
+        assert_eq!(result.unwrap_err().kind, ErrorKind::StreamTruncated);
+    }
+
+    #[test]
+    fn malformed_json_is_a_decode_error_and_other_shapes_pass() {
+        let (_, result) = run(false, "data: {not json\n\n");
+        assert_eq!(result.unwrap_err().kind, ErrorKind::Decode);
+        let (events, _) = run(false, "data: {\"choices\":\"odd\"}\n\ndata: [DONE]\n\n");
+        assert_eq!(events[0].text, None);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_in_text_and_kept_in_data() {
+        let mut it = StreamInterpreter::new(false, None);
+        let data = b"{\"choices\":[{\"delta\":{\"content\":\"a\xffb\"}}]}".to_vec();
+        let ev = it.on_frame(SseEvent { event: String::new(), data: data.clone(), id: None, retry: None }).unwrap();
+        assert_eq!(ev.text.as_deref(), Some("a\u{fffd}b"));
+        assert_eq!(ev.data, data);
+    }
+}

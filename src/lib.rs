@@ -1,0 +1,28 @@
+//! libfastgpt: a native client for the FastGPT API, shipped as a C ABI library.
+//!
+//! The Rust core knows nothing of C:
+//! - [`config`]: client configuration from JSON and the environment;
+//! - [`endpoints`]: the one table of FastGPT operations (method, path, params, required fields, retry safety);
+//! - [`transport`]: HTTP with auth, retries, backoff, Retry-After and timeouts;
+//! - [`error`]: error kinds and the classification of FastGPT's envelopes;
+//! - [`sse`]: a sans-IO Server-Sent Events parser;
+//! - [`events`]: FastGPT's stream events and the accumulated answer;
+//! - [`runtime`]: the process-wide runtime, the fork guard and event delivery;
+//! - [`client`]: the client that ties them together.
+//!
+//! [`ffi`] is the thin C layer over it: pointer checks, the panic boundary, conversions.
+
+pub mod client;
+pub mod config;
+pub mod endpoints;
+pub mod error;
+pub mod events;
+pub mod runtime;
+pub mod sse;
+pub mod transport;
+
+pub mod ffi;
+
+pub use client::Client;
+pub use config::Config;
+pub use error::{Error, ErrorKind};

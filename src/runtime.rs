@@ -1,0 +1,296 @@
+//! The process-wide tokio runtime, the fork guard, and the delivery of an operation's events.
+//!
+//! The runtime is created on first use and never dropped (dropping a runtime from one of its own
+//! callbacks panics; tearing it down at exit races with thread-locals). Blocking calls never
+//! `block_on`: they spawn on the runtime and wait on a plain condition variable, so they work from
+//! any thread, including a host's own tokio worker and our callback threads.
+//!
+//! Delivery: an operation's task pushes messages into a bounded [`Mailbox`]. A handler drains it
+//! either on the calling thread (blocking stream) or on a blocking-pool thread scheduled only while
+//! messages are waiting (async calls), so a thousand idle streams hold no threads, one operation's
+//! messages are handled in order and one at a time, and a slow handler slows only its operation
+//! (the task waits for room: TCP backpressure, never an unbounded queue).
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+use futures_util::FutureExt;
+use tokio::runtime::Runtime;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, ErrorKind};
+use crate::events::StreamEvent;
+use crate::transport::Response;
+
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn mark_forked_child() {
+    FORKED.store(true, Ordering::SeqCst);
+}
+
+/// Refuses to run in a child forked after the runtime started: its worker threads did not survive
+/// the fork, so any call would hang forever.
+pub fn check_fork() -> Result<(), Error> {
+    if FORKED.load(Ordering::Relaxed) {
+        return Err(Error::new(
+            ErrorKind::Forked,
+            "libfastgpt was started before fork(); it cannot be used in the child process (use it after exec, or only in the parent)",
+        ));
+    }
+    Ok(())
+}
+
+pub fn runtime() -> Result<&'static Runtime, Error> {
+    check_fork()?;
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let mut err = None;
+    let rt = RUNTIME.get_or_init(|| {
+        // SAFETY: registering a plain function without captured state; it only stores an atomic.
+        unsafe { libc::pthread_atfork(None, None, Some(mark_forked_child)) };
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name("fastgpt-io")
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| {
+                err = Some(e.to_string());
+                tokio::runtime::Builder::new_current_thread().build().expect("a minimal runtime")
+            })
+    });
+    match err {
+        Some(e) => Err(Error::new(ErrorKind::Internal, format!("cannot start the I/O runtime: {e}"))),
+        None => Ok(rt),
+    }
+}
+
+/// rustls needs a process-wide crypto provider; ours is ring (small, quick to build).
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// Awaits `fut` unless one of the tokens is cancelled first.
+pub async fn cancellable<T>(
+    fut: impl Future<Output = Result<T, Error>>,
+    tokens: &[&CancellationToken],
+) -> Result<T, Error> {
+    let any_cancelled = futures_util::future::select_all(tokens.iter().map(|t| Box::pin(t.cancelled())));
+    tokio::select! {
+        biased;
+        _ = any_cancelled, if !tokens.is_empty() => Err(Error::cancelled()),
+        r = fut => r,
+    }
+}
+
+/// Turns a panic inside `fut` into an error instead of losing the operation.
+pub async fn catch_panic<T>(fut: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    match AssertUnwindSafe(fut).catch_unwind().await {
+        Ok(r) => r,
+        Err(_) => Err(Error::new(ErrorKind::Panic, "internal panic in libfastgpt (please report it)")),
+    }
+}
+
+/// What travels from an operation to its handler.
+pub enum Message {
+    Event(StreamEvent),
+    Complete(Result<Response, Error>),
+}
+
+/// What a handler tells the operation after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Abort,
+}
+
+/// Events waiting for a handler at most; the stream stops reading while it is full.
+const MAILBOX_SLOTS: usize = 64;
+
+type Handler = Box<dyn FnMut(Message) -> Flow + Send>;
+
+struct MailboxState {
+    queue: VecDeque<Message>,
+    /// A drain job is scheduled or running (pool mode).
+    draining: bool,
+    /// The pool-mode handler while no drain job holds it.
+    handler: Option<Handler>,
+}
+
+pub struct Mailbox {
+    state: Mutex<MailboxState>,
+    ready: Condvar,
+    slots: Semaphore,
+    /// Set when the handler aborted: later events are dropped, the completion reports the abort.
+    aborted: AtomicBool,
+    /// Cancels the operation's task (handler abort).
+    pub abort: CancellationToken,
+    pool: bool,
+}
+
+impl Mailbox {
+    fn new(handler: Option<Handler>) -> Arc<Mailbox> {
+        Arc::new(Mailbox {
+            pool: handler.is_some(),
+            state: Mutex::new(MailboxState { queue: VecDeque::new(), draining: false, handler }),
+            ready: Condvar::new(),
+            slots: Semaphore::new(MAILBOX_SLOTS),
+            aborted: AtomicBool::new(false),
+            abort: CancellationToken::new(),
+        })
+    }
+
+    /// Queues an event, waiting for room. Fails when the handler aborted the operation.
+    pub async fn send_event(self: &Arc<Self>, event: StreamEvent) -> Result<(), Error> {
+        tokio::select! {
+            permit = self.slots.acquire() => permit.expect("never closed").forget(),
+            _ = self.abort.cancelled() => return Err(aborted_error()),
+        }
+        self.push(Message::Event(event));
+        Ok(())
+    }
+
+    fn complete(self: &Arc<Self>, result: Result<Response, Error>) {
+        self.push(Message::Complete(result));
+    }
+
+    fn push(self: &Arc<Self>, msg: Message) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.queue.push_back(msg);
+        if !self.pool {
+            self.ready.notify_one();
+        } else if !state.draining {
+            state.draining = true;
+            drop(state);
+            let me = Arc::clone(self);
+            if let Ok(rt) = runtime() {
+                rt.spawn_blocking(move || me.drain());
+            }
+        }
+    }
+
+    /// Takes the next message, or None when the queue is empty (pool mode gives the handler back).
+    fn pop(&self, handler: &mut Option<Handler>) -> Option<Message> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match state.queue.pop_front() {
+            Some(msg) => Some(msg),
+            None => {
+                state.handler = handler.take();
+                state.draining = false;
+                None
+            }
+        }
+    }
+
+    fn drain(&self) {
+        let mut handler = self.state.lock().unwrap_or_else(|p| p.into_inner()).handler.take();
+        while let Some(msg) = self.pop(&mut handler) {
+            if let Some(h) = handler.as_mut() {
+                if self.handle(&mut **h, msg) {
+                    // Completed: nothing may be delivered any more; drop the handler (and with it
+                    // the caller's userdata reference) now.
+                    handler = None;
+                }
+            }
+        }
+    }
+
+    /// Hands one message to the handler; returns true when it was the completion.
+    fn handle(&self, handler: &mut dyn FnMut(Message) -> Flow, msg: Message) -> bool {
+        match msg {
+            Message::Event(event) => {
+                self.slots.add_permits(1);
+                if !self.aborted.load(Ordering::Relaxed) {
+                    let flow = std::panic::catch_unwind(AssertUnwindSafe(|| handler(Message::Event(event))))
+                        .unwrap_or(Flow::Abort);
+                    if flow == Flow::Abort {
+                        self.aborted.store(true, Ordering::Relaxed);
+                        self.abort.cancel();
+                    }
+                }
+                false
+            }
+            Message::Complete(mut result) => {
+                if self.aborted.load(Ordering::Relaxed) {
+                    result = Err(aborted_error());
+                }
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| handler(Message::Complete(result))));
+                true
+            }
+        }
+    }
+
+    /// Blocking mode: runs the handler on this thread until the completion arrives.
+    fn run_here(&self, handler: &mut dyn FnMut(Message) -> Flow) {
+        loop {
+            let msg = {
+                let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                loop {
+                    if let Some(msg) = state.queue.pop_front() {
+                        break msg;
+                    }
+                    state = self.ready.wait(state).unwrap_or_else(|p| p.into_inner());
+                }
+            };
+            if self.handle(handler, msg) {
+                return;
+            }
+        }
+    }
+}
+
+fn aborted_error() -> Error {
+    Error::new(ErrorKind::AbortedByCallback, "the callback returned non-zero and aborted the operation")
+}
+
+/// Starts `op` on the runtime and returns at once; `handler` gets its events and then exactly one
+/// `Message::Complete`, on a library thread that is not an async worker.
+pub fn spawn_op<F, Fut>(op: F, handler: impl FnMut(Message) -> Flow + Send + 'static) -> Result<(), Error>
+where
+    F: FnOnce(Arc<Mailbox>) -> Fut,
+    Fut: Future<Output = Result<Response, Error>> + Send + 'static,
+{
+    let rt = runtime()?;
+    let mailbox = Mailbox::new(Some(Box::new(handler)));
+    let fut = op(Arc::clone(&mailbox));
+    rt.spawn(async move {
+        let result = catch_panic(fut).await;
+        mailbox.complete(result);
+    });
+    Ok(())
+}
+
+/// Runs `op` on the runtime while `handler` gets its events on the calling thread; returns the
+/// result. Used by the blocking calls (with a handler that ignores events when there are none).
+pub fn run_blocking<F, Fut>(op: F, mut handler: impl FnMut(StreamEvent) -> Flow) -> Result<Response, Error>
+where
+    F: FnOnce(Arc<Mailbox>) -> Fut,
+    Fut: Future<Output = Result<Response, Error>> + Send + 'static,
+{
+    let rt = runtime()?;
+    let mailbox = Mailbox::new(None);
+    let fut = op(Arc::clone(&mailbox));
+    let task_mailbox = Arc::clone(&mailbox);
+    rt.spawn(async move {
+        let result = catch_panic(fut).await;
+        task_mailbox.complete(result);
+    });
+    let mut outcome = None;
+    mailbox.run_here(&mut |msg| match msg {
+        Message::Event(ev) => handler(ev),
+        Message::Complete(r) => {
+            outcome = Some(r);
+            Flow::Continue
+        }
+    });
+    outcome.unwrap_or_else(|| Err(Error::new(ErrorKind::Internal, "the operation ended without a result")))
+}

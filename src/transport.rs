@@ -1,0 +1,354 @@
+//! HTTP: the reqwest client, auth, retries with backoff and Retry-After, and timeouts.
+//!
+//! Retry rules (the contract's "FastGPT semantics the library owns"): connect failures, 429
+//! (HTTP status or FastGPT envelope code) and 503 are retried for every request, because the server
+//! cannot have acted on it; 502, 504, other 5xx without an envelope, resets and timeouts only for
+//! idempotent requests. A FastGPT error envelope (HTTP 500 with code 514 and so on) is an answer,
+//! never retried. Waits honour `retry-after-ms` and `Retry-After` (seconds or HTTP date) up to
+//! `max_retry_delay`; a longer requested delay returns the error at once.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+
+use crate::config::Config;
+use crate::endpoints::{Method, Prepared};
+use crate::error::{classify_failure, Envelope, Error, ErrorKind};
+
+pub struct Transport {
+    http: reqwest::Client,
+    pub config: Config,
+}
+
+/// Why an attempt failed, as far as the retry decision cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The connection was never established: the server saw nothing.
+    Connect,
+    /// The request may have reached the server (reset, timeout, truncated answer).
+    AfterSend,
+    /// The server answered with this HTTP status and (if any) FastGPT envelope code.
+    Answer { http_status: u16, api_code: Option<i64> },
+}
+
+/// Whether `failure` may be retried for a request that is (or is not) idempotent.
+pub fn is_retryable(failure: Failure, idempotent: bool) -> bool {
+    match failure {
+        Failure::Connect => true,
+        Failure::AfterSend => idempotent,
+        Failure::Answer { api_code: Some(code), .. } => code == 429,
+        Failure::Answer { http_status, api_code: None } => match http_status {
+            429 | 503 => true,
+            502 | 504 => idempotent,
+            500..=599 => idempotent,
+            _ => false,
+        },
+    }
+}
+
+/// Exponential backoff with jitter: 0.5 s, 1 s, 2 s ... capped at 8 s, each scaled by 0.75..1.0
+/// so that many clients failing together do not retry together.
+pub fn backoff(retry: u32) -> Duration {
+    let base = 0.5 * 2f64.powi(retry.min(10) as i32);
+    Duration::from_secs_f64(base.min(8.0) * (1.0 - 0.25 * jitter_unit()))
+}
+
+fn jitter_unit() -> f64 {
+    // SplitMix64 over a time seed and a counter: no dependency for a few random bits.
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+    let mut z = seed ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The delay the server asked for: `retry-after-ms` (FastGPT / OpenAI style), else
+/// `Retry-After` as seconds or as an HTTP date (relative to `now`).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(ms) = headers.get("retry-after-ms").and_then(|v| v.to_str().ok()) {
+        if let Ok(ms) = ms.trim().parse::<f64>() {
+            if ms.is_finite() && ms >= 0.0 {
+                return Some(Duration::from_secs_f64(ms / 1000.0));
+            }
+        }
+    }
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A complete unary answer.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// Header names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Where the result is within `body`: the envelope's `data`, or all of it.
+    pub data: std::ops::Range<usize>,
+}
+
+impl Response {
+    pub fn data(&self) -> &[u8] {
+        &self.body[self.data.clone()]
+    }
+}
+
+pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers.iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
+}
+
+impl Transport {
+    pub fn new(config: Config) -> Result<Transport, Error> {
+        crate::runtime::install_crypto_provider();
+        let mut headers = HeaderMap::new();
+        for (name, value) in &config.headers {
+            let name =
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid_argument("bad header name"))?;
+            let value = HeaderValue::from_str(value).map_err(|_| Error::invalid_argument("bad header value"))?;
+            headers.insert(name, value);
+        }
+        if let Some(key) = &config.api_key {
+            let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
+                .map_err(|_| Error::invalid_argument("api_key is not a valid header value"))?;
+            // Sensitive: never printed by the http crate's Debug, and hpack never indexes it.
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::invalid_argument("user_agent is not a valid header value"))?;
+        headers.insert(USER_AGENT, user_agent);
+
+        let mut builder = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(config.connect_timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(50))
+            // Cross-origin redirects drop Authorization (reqwest removes sensitive headers).
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .tls_danger_accept_invalid_certs(config.danger_accept_invalid_certs);
+        builder = match &config.proxy {
+            Some(url) => builder.proxy(
+                reqwest::Proxy::all(url.as_str())
+                    .map_err(|e| Error::invalid_argument(format!("proxy is not a valid proxy URL: {e}")))?,
+            ),
+            None => builder.no_proxy(),
+        };
+        if let Some(pem) = &config.ca_cert_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| Error::invalid_argument(format!("ca_cert_pem is not PEM certificates: {e}")))?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| {
+            Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e)))
+        })?;
+        Ok(Transport { http, config })
+    }
+
+    fn request(&self, req: &Prepared) -> reqwest::RequestBuilder {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.config.base_url, req.path))
+            .expect("base_url was validated and paths are checked");
+        if !req.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&req.query);
+        }
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.http.request(method, url);
+        if let Some(body) = &req.body {
+            builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+        }
+        builder
+    }
+
+    fn redact(&self, err: Error) -> Error {
+        match &self.config.api_key {
+            Some(key) => err.redact(key),
+            None => err,
+        }
+    }
+
+    /// Sends `req` until it gets an answer, retrying per the rules above, and returns the
+    /// response with its headers read. `deadline` bounds everything including the waits.
+    /// A non-success answer is returned as an error with its (capped) body.
+    pub async fn send(&self, req: &Prepared, deadline: Instant) -> Result<reqwest::Response, Error> {
+        let mut retry = 0;
+        loop {
+            let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
+            let (failure, error, server_delay) = match attempt {
+                Err(_) => (Failure::AfterSend, self.timeout_error(), None),
+                Ok(Err(e)) => {
+                    let failure = if e.is_connect() { Failure::Connect } else { Failure::AfterSend };
+                    (failure, self.transport_error(&e), None)
+                }
+                Ok(Ok(resp)) if resp.status().is_success() || resp.status().is_redirection() => return Ok(resp),
+                Ok(Ok(resp)) => {
+                    let status = resp.status().as_u16();
+                    let delay = retry_after(resp.headers(), SystemTime::now());
+                    let body =
+                        match tokio::time::timeout_at(deadline.into(), read_capped(resp, crate::error::MAX_ERROR_BODY))
+                            .await
+                        {
+                            Ok(Ok(b)) => b,
+                            Ok(Err(_)) | Err(_) => Vec::new(),
+                        };
+                    let api_code = Envelope::parse(&body).and_then(|e| e.code_number());
+                    (Failure::Answer { http_status: status, api_code }, classify_failure(status, &body), delay)
+                }
+            };
+            let error = self.redact(error);
+            if retry >= self.config.max_retries || !is_retryable(failure, req.idempotent) {
+                return Err(error);
+            }
+            let wait = match server_delay {
+                Some(d) if d > self.config.max_retry_delay => {
+                    let mut error = error;
+                    error.message.push_str(&format!(
+                        " (the server asked to retry after {} ms, over max_retry_delay_ms)",
+                        d.as_millis()
+                    ));
+                    return Err(error);
+                }
+                Some(d) => d,
+                None => backoff(retry),
+            };
+            if Instant::now() + wait >= deadline {
+                return Err(error);
+            }
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+
+    pub fn timeout_error(&self) -> Error {
+        Error::new(ErrorKind::Timeout, format!("no answer within timeout_ms ({} ms)", self.config.timeout.as_millis()))
+    }
+
+    pub fn transport_error(&self, e: &reqwest::Error) -> Error {
+        let detail = error_chain(e);
+        let err = if e.is_timeout() {
+            Error::new(ErrorKind::Timeout, format!("timed out: {detail}"))
+        } else if e.is_connect() {
+            Error::new(ErrorKind::Connect, format!("cannot connect to {}: {detail}", self.config.base_url))
+        } else if e.is_redirect() {
+            Error::new(ErrorKind::Http, format!("too many redirects: {detail}"))
+        } else {
+            Error::new(
+                ErrorKind::Connect,
+                format!("connection to {} failed before an answer: {detail}", self.config.base_url),
+            )
+        };
+        self.redact(err)
+    }
+}
+
+/// Reads a body up to `cap` bytes; more is an error (a hostile or misdirected server).
+pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::with_capacity(resp.content_length().map_or(8192, |n| (n as usize).min(cap)));
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| Error::new(ErrorKind::StreamTruncated, format!("the answer was cut off: {}", error_chain(&e))))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(Error::new(
+                ErrorKind::Decode,
+                format!("the answer is larger than max_response_bytes ({cap} bytes)"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// "a: b: c" from an error and its sources, without repeating reqwest's URL-bearing prefix twice.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250")]), now), Some(Duration::from_millis(250)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        assert_eq!(retry_after(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(7)));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(7));
+        assert_eq!(retry_after(&headers(&[("retry-after", &past)]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "100"), ("retry-after", "9")]), now),
+            Some(Duration::from_millis(100)),
+            "the ms header wins"
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "-5")]), now), None);
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn retry_decisions() {
+        use Failure::*;
+        let answer = |http_status, api_code| Answer { http_status, api_code };
+        // Safe for everything: the server did not act.
+        for f in [Connect, answer(429, None), answer(503, None), answer(500, Some(429))] {
+            assert!(is_retryable(f, false) && is_retryable(f, true), "{f:?}");
+        }
+        // Only for idempotent requests: the server may have acted.
+        for f in [AfterSend, answer(502, None), answer(504, None), answer(500, None)] {
+            assert!(!is_retryable(f, false) && is_retryable(f, true), "{f:?}");
+        }
+        // Never: FastGPT answered with an error.
+        for f in [
+            answer(500, Some(514)),
+            answer(500, Some(403)),
+            answer(500, Some(500)),
+            answer(400, None),
+            answer(404, None),
+            answer(401, None),
+        ] {
+            assert!(!is_retryable(f, true), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        for retry in 0..20 {
+            let d = backoff(retry).as_secs_f64();
+            let base = (0.5 * 2f64.powi(retry.min(10) as i32)).min(8.0);
+            assert!(d <= base && d >= base * 0.75, "retry {retry}: {d}");
+        }
+    }
+}
