@@ -1,0 +1,71 @@
+//! `fastgpt_client`: configuration, connection pool and the scope of its operations.
+
+use std::ffi::c_char;
+use std::sync::Arc;
+
+use super::error::fastgpt_error;
+use super::{boundary, opt_str_arg, out_arg, status::fastgpt_status};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind};
+use crate::Client;
+
+/// A client. Thread-safe: any number of threads may use one `const fastgpt_client *` at once.
+pub struct fastgpt_client {
+    pub(crate) inner: Arc<Client>,
+}
+
+/// Creates a client from `config_json` (NULL means `{}`). All keys are optional:
+///
+/// | key | default |
+/// |---|---|
+/// | `base_url` | `$FASTGPT_BASE_URL`, else `http://localhost:3000`; `https://host`, `.../api` and `.../api/v1` are all accepted |
+/// | `api_key` | `$FASTGPT_API_KEY`; sent as `Authorization: Bearer` |
+/// | `timeout_ms` | 600000: a whole unary call including retries; a stream until its headers |
+/// | `connect_timeout_ms` | 10000 |
+/// | `stream_idle_timeout_ms` | 60000: longest silence between two reads of a stream |
+/// | `max_retries` | 2 (so at most 3 requests) |
+/// | `max_retry_delay_ms` | 60000: a longer server-requested Retry-After is not waited for |
+/// | `headers` | `{}`: extra headers for every request (not `Authorization`) |
+/// | `user_agent` | `libfastgpt/<version>` |
+/// | `proxy` | none (environment proxies are not used) |
+/// | `max_event_bytes` | 16777216: a larger SSE event fails the stream with `FASTGPT_ERR_DECODE` |
+/// | `max_response_bytes` | 67108864: a larger unary body fails with `FASTGPT_ERR_DECODE` |
+/// | `ca_cert_pem` | none: extra trusted root certificates (PEM text) |
+/// | `danger_accept_invalid_certs` | false: true turns off TLS certificate verification |
+///
+/// Unknown keys are an error (`FASTGPT_ERR_INVALID_ARGUMENT`), so a typo is never ignored.
+/// No network I/O happens here. On success `*out_client` receives the client.
+#[no_mangle]
+pub extern "C" fn fastgpt_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut fastgpt_client,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {
+    boundary(out_err, || {
+        out_arg(out_client, "out_client")?;
+        // SAFETY: NULL or a NUL-terminated string (the caller's promise).
+        let text = unsafe { opt_str_arg(config_json, "config_json") }?.unwrap_or("{}");
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("config_json is not valid JSON: {e}")))?;
+        let config = Config::from_json(&json, |k| std::env::var(k).ok())?;
+        let client = Client::new(config)?;
+        // SAFETY: checked non-NULL above.
+        unsafe { *out_client = Box::into_raw(Box::new(fastgpt_client { inner: Arc::new(client) })) };
+        Ok(())
+    })
+}
+
+/// Frees the client. Operations still in flight are cancelled: blocking calls return
+/// `FASTGPT_ERR_CANCELLED`, async calls deliver COMPLETE with it. Never blocks waiting for
+/// callbacks, so it may be called from inside a callback. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn fastgpt_client_free(client: *mut fastgpt_client) {
+    if client.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: a pointer from fastgpt_client_new, freed once (the caller's promise).
+        let client = unsafe { Box::from_raw(client) };
+        client.inner.shutdown();
+    }));
+}
