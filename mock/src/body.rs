@@ -46,12 +46,7 @@ impl Body {
 
     pub fn filler(head: Bytes, fill: usize, tail: Bytes) -> Self {
         let len = (head.len() + fill + tail.len()) as u64;
-        Body::Filler {
-            head: Some(head),
-            fill,
-            tail: Some(tail),
-            len,
-        }
+        Body::Filler { head: Some(head), fill, tail: Some(tail), len }
     }
 }
 
@@ -59,16 +54,11 @@ impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = io::Error;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         match self.get_mut() {
             Body::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
             Body::Channel(rx) => rx.poll_recv(cx).map(|o| o.map(|r| r.map(Frame::data))),
-            Body::Filler {
-                head, fill, tail, ..
-            } => {
+            Body::Filler { head, fill, tail, .. } => {
                 let next = if let Some(h) = head.take() {
                     Some(h)
                 } else if *fill > 0 {

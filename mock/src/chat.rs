@@ -56,12 +56,7 @@ fn json_str(s: &str) -> String {
     Value::from(s).to_string()
 }
 
-pub async fn completions(
-    shared: &Shared,
-    req: &Req,
-    v2: bool,
-    fault: Option<&Fault>,
-) -> Response<Body> {
+pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fault>) -> Response<Body> {
     let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
     let (stream, detail) = (flag("stream"), flag("detail"));
     let input = match validate(shared, req) {
@@ -74,21 +69,14 @@ pub async fn completions(
         return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""));
     }
     let (tx, body) = Body::channel();
-    let mut out = Out::new(
-        tx,
-        detail,
-        shared.config.heartbeat_ms,
-        Live::new(&shared.streams),
-    );
+    let mut out = Out::new(tx, detail, shared.config.heartbeat_ms, Live::new(&shared.streams));
     if let Some(Fault::HeartbeatOnly(ms)) = fault {
         // An app that never answers: nothing is run or stored.
         out.every = Some(Duration::from_millis((*ms).max(1)));
         tokio::spawn(async move {
             loop {
                 let every = out.every.expect("set above");
-                if out.wait(every, false).await.is_err()
-                    || out.push(out.heartbeat.clone()).await.is_err()
-                {
+                if out.wait(every, false).await.is_err() || out.push(out.heartbeat.clone()).await.is_err() {
                     break;
                 }
             }
@@ -111,10 +99,7 @@ pub async fn completions(
 /// `x-mock-stream-events: N` (+ `x-mock-chunk-bytes`), for benchmarks.
 fn stream_volume(req: &Req) -> Option<(usize, usize)> {
     let n = req.header("x-mock-stream-events")?.trim().parse().ok()?;
-    let bytes = req
-        .header("x-mock-chunk-bytes")
-        .and_then(|b| b.trim().parse().ok())
-        .unwrap_or(16);
+    let bytes = req.header("x-mock-chunk-bytes").and_then(|b| b.trim().parse().ok()).unwrap_or(16);
     Some((n, bytes))
 }
 
@@ -131,34 +116,20 @@ fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
         Some(id) if is_object_id(id) => id.to_string(),
         Some(_) => return Err(ApiError::Known("appUnExist")),
     };
-    let last = messages
-        .last()
-        .ok_or_else(|| ApiError::plain("messages is empty"))?;
+    let last = messages.last().ok_or_else(|| ApiError::plain("messages is empty"))?;
     let (question, human_value) = question(last);
     if human_value.is_empty() {
         return Err(ApiError::plain("User question is empty"));
     }
-    let s = |k: &str| {
-        b.get(k)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let s = |k: &str| b.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
     Ok(Input {
         app_id,
         chat_id: s("chatId"),
         question,
         human_value,
-        human_data_id: last
-            .get("dataId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        human_data_id: last.get("dataId").and_then(Value::as_str).map(str::to_string),
         ai_data_id: s("responseChatItemId"),
-        variables: b
-            .get("variables")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default(),
+        variables: b.get("variables").and_then(Value::as_object).cloned().unwrap_or_default(),
         user: s("customUid").unwrap_or_else(|| "api".into()),
     })
 }
@@ -236,11 +207,9 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
         ai_value.push(json!({"type": "reasoning", "reasoning": {"content": r}}));
     }
     if let Some(p) = &tool_params {
-        ai_value.push(
-            json!({"type": "tool", "tools": [{"id": "call_mock", "toolName": "Mock Search",
+        ai_value.push(json!({"type": "tool", "tools": [{"id": "call_mock", "toolName": "Mock Search",
             "toolAvatar": "core/workflow/template/bing", "params": p,
-            "response": "mock tool result", "functionName": "mock_search"}]}),
-        );
+            "response": "mock tool result", "functionName": "mock_search"}]}));
     }
     if let Some(a) = &answer {
         ai_value.push(json!({"type": "text", "text": {"content": a}}));
@@ -267,16 +236,8 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
 
     if let Some(chat_id) = &input.chat_id {
         let title: String = q.chars().take(20).collect();
-        let human = st.new_item(
-            "Human",
-            input.human_data_id.clone(),
-            Value::Array(input.human_value.clone()),
-        );
-        let mut ai = st.new_item(
-            "AI",
-            input.ai_data_id.clone(),
-            Value::Array(ai_value.clone()),
-        );
+        let human = st.new_item("Human", input.human_data_id.clone(), Value::Array(input.human_value.clone()));
+        let mut ai = st.new_item("AI", input.ai_data_id.clone(), Value::Array(ai_value.clone()));
         ai.responses = Value::Array(responses.clone());
         ai.duration = 0.01;
         ai.points_e4 = 42;
@@ -303,12 +264,7 @@ fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
     let items = &run.ai_value;
     let kind = |v: &Value| v["type"].as_str().unwrap_or("").to_string();
     let join = |t: &str| {
-        items
-            .iter()
-            .filter(|v| kind(v) == t)
-            .filter_map(|v| v[t]["content"].as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        items.iter().filter(|v| kind(v) == t).filter_map(|v| v[t]["content"].as_str()).collect::<Vec<_>>().join("\n")
     };
     let (content, reasoning) = match items.len() {
         0 => (Some(json!("")), String::new()),
@@ -348,10 +304,7 @@ fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
 /// §3.6: before the workflow starts, errors are HTTP 200 without the event-stream content type.
 fn early_stream_error(e: &ApiError) -> Response<Body> {
     Response::builder()
-        .body(Body::full(format!(
-            "event: error\ndata: {}\n\n",
-            envelope::to_text(&e.sse_json())
-        )))
+        .body(Body::full(format!("event: error\ndata: {}\n\n", envelope::to_text(&e.sse_json()))))
         .expect("valid response")
 }
 
@@ -384,9 +337,7 @@ fn sse_frame(detail: bool, event: &str, data: &[u8]) -> Option<Bytes> {
 
 /// An OpenAI-style chunk; `value` is raw JSON (so a fault can put invalid UTF-8 in it).
 fn chunk(field: &str, value: &[u8], finish: &str) -> Vec<u8> {
-    let mut v =
-        br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant",""#
-            .to_vec();
+    let mut v = br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant",""#.to_vec();
     v.extend_from_slice(field.as_bytes());
     v.extend_from_slice(b"\":");
     v.extend_from_slice(value);
@@ -398,10 +349,7 @@ fn chunk(field: &str, value: &[u8], finish: &str) -> Vec<u8> {
 
 fn pieces(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
-    chars
-        .chunks(CHUNK_CHARS)
-        .map(|c| c.iter().collect())
-        .collect()
+    chars.chunks(CHUNK_CHARS).map(|c| c.iter().collect()).collect()
 }
 
 enum Step {
@@ -438,8 +386,7 @@ impl Plan {
             value.splice(at..at, [0xff, 0xfe]);
         }
         let f = sse_frame(self.detail, "answer", &chunk(field, &value, "null"));
-        self.steps
-            .push(Step::Data(f.expect("answer frames always pass")));
+        self.steps.push(Step::Data(f.expect("answer frames always pass")));
         if field == "content" {
             self.answers += 1;
             if self.answers == 1 {
@@ -465,25 +412,14 @@ impl Plan {
 }
 
 /// The whole stream as a list of steps, in FastGPT's order (§3.4).
-fn plan(
-    run: &Run,
-    detail: bool,
-    v2: bool,
-    fault: Option<&Fault>,
-    bulk: Option<(usize, usize)>,
-) -> Vec<Step> {
+fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(usize, usize)>) -> Vec<Step> {
     let mut p = Plan {
         detail,
         steps: Vec::new(),
         answers: 0,
         cut: matches!(
             fault,
-            Some(
-                Fault::ResetMidStream
-                    | Fault::StallMidStream(_)
-                    | Fault::Truncate
-                    | Fault::ErrorMidStream
-            )
+            Some(Fault::ResetMidStream | Fault::StallMidStream(_) | Fault::Truncate | Fault::ErrorMidStream)
         ),
         malformed: fault == Some(&Fault::MalformedJson),
         bad_utf8: fault == Some(&Fault::InvalidUtf8),
@@ -494,10 +430,7 @@ fn plan(
     if v2 && detail {
         p.event("flowNodeResponse", &run.responses[0].to_string());
     }
-    p.event(
-        "flowNodeStatus",
-        &json!({"status": "running", "name": CHAT_NODE}).to_string(),
-    );
+    p.event("flowNodeStatus", &json!({"status": "running", "name": CHAT_NODE}).to_string());
     if let Some(params) = &run.tool_params {
         let tool = |name: &str, avatar: &str, params: &str, response: &str| {
             let mut t = json!({"id": "call_mock", "toolName": name, "toolAvatar": avatar,
@@ -507,14 +440,8 @@ fn plan(
             }
             json!({ "tool": t }).to_string()
         };
-        p.event(
-            "toolCall",
-            &tool("Mock Search", "core/workflow/template/bing", "", ""),
-        );
-        let split = params
-            .char_indices()
-            .nth(params.chars().count() / 2)
-            .map_or(0, |(i, _)| i);
+        p.event("toolCall", &tool("Mock Search", "core/workflow/template/bing", "", ""));
+        let split = params.char_indices().nth(params.chars().count() / 2).map_or(0, |(i, _)| i);
         p.event("toolParams", &tool("", "", &params[..split], ""));
         p.event("toolParams", &tool("", "", &params[split..], ""));
         p.event("toolResponse", &tool("", "", "", "mock tool result"));
@@ -533,13 +460,8 @@ fn plan(
             }
             if n > 2 {
                 let value = json_str(&content);
-                let frame = sse_frame(
-                    detail,
-                    "answer",
-                    &chunk("content", value.as_bytes(), "null"),
-                );
-                p.steps
-                    .push(Step::Bulk(frame.expect("answer frame"), n - 2));
+                let frame = sse_frame(detail, "answer", &chunk("content", value.as_bytes(), "null"));
+                p.steps.push(Step::Bulk(frame.expect("answer frame"), n - 2));
             }
         }
         (None, Some(a)) => {
@@ -565,10 +487,7 @@ fn plan(
     p.event("answer", std::str::from_utf8(&stop).expect("ascii"));
     p.event("answer", "[DONE]");
     if !v2 && detail {
-        p.event(
-            "flowResponses",
-            &Value::Array(run.responses.clone()).to_string(),
-        );
+        p.event("flowResponses", &Value::Array(run.responses.clone()).to_string());
     }
     p.steps
 }
@@ -687,11 +606,7 @@ async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Resu
                 // sliced from one static buffer, never materialised.
                 let empty = chunk("content", b"\"\"", "null");
                 let frame = sse_frame(out.detail, "answer", &empty).expect("answer frame");
-                let at = frame
-                    .windows(11)
-                    .position(|w| w == br#""content":""#)
-                    .expect("content")
-                    + 11;
+                let at = frame.windows(11).position(|w| w == br#""content":""#).expect("content") + 11;
                 out.send(frame.slice(..at)).await?;
                 let mut left = n;
                 while left > 0 {
@@ -721,8 +636,7 @@ async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Resu
             Step::Cut => match fault {
                 Some(Fault::ResetMidStream) => {
                     out.drain().await?;
-                    let err =
-                        io::Error::new(io::ErrorKind::ConnectionReset, "mock reset_mid_stream");
+                    let err = io::Error::new(io::ErrorKind::ConnectionReset, "mock reset_mid_stream");
                     let _ = out.tx.send(Err(err)).await;
                     return Ok(());
                 }

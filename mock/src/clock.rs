@@ -5,9 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const DAY_MS: i64 = 86_400_000;
 
 pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Days since 1970-01-01 → (year, month, day) (H. Hinnant's civil_from_days).
@@ -36,13 +34,7 @@ pub fn iso(ms: i64) -> String {
     let (days, rem) = (ms.div_euclid(DAY_MS), ms.rem_euclid(DAY_MS));
     let (y, m, d) = civil(days);
     let s = rem / 1000;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60,
-        rem % 1000
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, rem % 1000)
 }
 
 /// Parses `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH:MM]` into epoch milliseconds (UTC when no zone).
@@ -50,9 +42,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
     let s = s.trim();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        t.bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| t.parse().ok())?
+        t.bytes().all(|b| b.is_ascii_digit()).then(|| t.parse().ok())?
     };
     // ASCII only, so the byte slicing below cannot split a character.
     if !s.is_ascii() || s.len() < 10 || &s[4..5] != "-" || &s[7..8] != "-" {
@@ -68,9 +58,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
         let s = t;
         let n = |r: std::ops::Range<usize>| -> Option<i64> {
             let t = s.get(r)?;
-            t.bytes()
-                .all(|b| b.is_ascii_digit())
-                .then(|| t.parse().ok())?
+            t.bytes().all(|b| b.is_ascii_digit()).then(|| t.parse().ok())?
         };
         if s.get(2..3)? != ":" {
             return None;
@@ -95,11 +83,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
             let h: i64 = z[1..3].parse().ok()?;
             let m: i64 = z[4..6].parse().ok()?;
             let off = (h * 60 + m) * 60_000;
-            Some(if z.starts_with('+') {
-                ms - off
-            } else {
-                ms + off
-            })
+            Some(if z.starts_with('+') { ms - off } else { ms + off })
         }
         _ => None,
     }
@@ -115,11 +99,7 @@ mod tests {
         assert_eq!(iso(ms), "2024-10-13T03:29:05.779Z");
         assert_eq!(parse_date("2024-10-13T03:29:05.779Z"), Some(ms));
         assert_eq!(parse_date("2024-10-13"), Some(ms - ms % DAY_MS));
-        assert_eq!(
-            parse_date("2024-10-13T11:29:05.779+08:00"),
-            Some(ms),
-            "offsets"
-        );
+        assert_eq!(parse_date("2024-10-13T11:29:05.779+08:00"), Some(ms), "offsets");
         assert_eq!(parse_date("nope"), None);
     }
 }

@@ -9,34 +9,14 @@ use crate::body::Body;
 
 /// The `ERROR_RESPONSE` entries the mock can produce: (statusText, code, message key).
 const KNOWN: &[(&str, u32, &str)] = &[
-    (
-        "unAuthorization",
-        403,
-        "common:code_error.error_message.403",
-    ),
+    ("unAuthorization", 403, "common:code_error.error_message.403"),
     ("unAuthApiKey", 514, "common:code_error.error_message.514"),
     ("tooManyRequest", 429, "common:error.too_many_request"),
-    (
-        "insufficientQuota",
-        510,
-        "common:code_error.error_message.510",
-    ),
+    ("insufficientQuota", 510, "common:code_error.error_message.510"),
     ("unAuthChat", 504000, "common:code_error.chat_error.un_auth"),
-    (
-        "appUnExist",
-        502000,
-        "common:code_error.app_error.not_exist",
-    ),
-    (
-        "unAuthApp",
-        502001,
-        "common:code_error.app_error.un_auth_app",
-    ),
-    (
-        "aiPointsNotEnough",
-        500004,
-        "common:code_error.team_error.ai_points_not_enough",
-    ),
+    ("appUnExist", 502000, "common:code_error.app_error.not_exist"),
+    ("unAuthApp", 502001, "common:code_error.app_error.un_auth_app"),
+    ("aiPointsNotEnough", 500004, "common:code_error.team_error.ai_points_not_enough"),
     ("missingParams", 507004, "error.missingParams"),
 ];
 
@@ -59,10 +39,7 @@ impl ApiError {
 
     /// The known error whose numeric code is `code`.
     pub fn by_code(code: u32) -> Option<Self> {
-        KNOWN
-            .iter()
-            .find(|k| k.1 == code)
-            .map(|k| ApiError::Known(k.0))
+        KNOWN.iter().find(|k| k.1 == code).map(|k| ApiError::Known(k.0))
     }
 
     pub fn to_json(&self) -> Value {
@@ -99,14 +76,8 @@ pub fn to_text(v: &Value) -> String {
         return v.to_string();
     };
     let known = ORDER.iter().filter_map(|k| m.get(*k).map(|v| (*k, v)));
-    let rest = m
-        .iter()
-        .filter(|(k, _)| !ORDER.contains(&k.as_str()))
-        .map(|(k, v)| (k.as_str(), v));
-    let fields: Vec<String> = known
-        .chain(rest)
-        .map(|(k, v)| format!("{}:{v}", Value::from(k)))
-        .collect();
+    let rest = m.iter().filter(|(k, _)| !ORDER.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v));
+    let fields: Vec<String> = known.chain(rest).map(|(k, v)| format!("{}:{v}", Value::from(k))).collect();
     format!("{{{}}}", fields.join(","))
 }
 
@@ -127,10 +98,7 @@ pub fn success(data: Value) -> Response<Body> {
 pub fn error_with(status: StatusCode, err: &ApiError) -> Response<Body> {
     let mut r = json_response(status, to_text(&err.to_json()));
     if matches!(err, ApiError::Known("unAuthorization")) {
-        r.headers_mut().insert(
-            "set-cookie",
-            "fastgpt_token=; Path=/; Max-Age=0".parse().expect("header"),
-        );
+        r.headers_mut().insert("set-cookie", "fastgpt_token=; Path=/; Max-Age=0".parse().expect("header"));
     }
     r
 }
@@ -163,13 +131,9 @@ pub fn is_object_id(s: &str) -> bool {
 impl Zod {
     fn invalid_type(&mut self, field: &str, expected: &str, got: Option<&Value>) {
         let received = got.map_or("undefined", type_name);
-        let message = if got.is_none() {
-            "Required".to_string()
-        } else {
-            format!("Expected {expected}, received {received}")
-        };
-        self.issues
-            .push(json!({"code": "invalid_type", "expected": expected,
+        let message =
+            if got.is_none() { "Required".to_string() } else { format!("Expected {expected}, received {received}") };
+        self.issues.push(json!({"code": "invalid_type", "expected": expected,
             "received": received, "path": [field], "message": message}));
     }
 
@@ -188,8 +152,7 @@ impl Zod {
     pub fn non_empty(&mut self, src: &Map<String, Value>, field: &str) -> String {
         let s = self.string(src, field);
         if s.is_empty() && src.get(field).is_some_and(Value::is_string) {
-            self.issues
-                .push(json!({"code": "too_small", "minimum": 1, "type": "string",
+            self.issues.push(json!({"code": "too_small", "minimum": 1, "type": "string",
                 "inclusive": true, "exact": false,
                 "message": "String must contain at least 1 character(s)", "path": [field]}));
         }
@@ -200,8 +163,7 @@ impl Zod {
     pub fn object_id(&mut self, src: &Map<String, Value>, field: &str) -> String {
         let s = self.string(src, field);
         if src.get(field).is_some_and(Value::is_string) && !is_object_id(&s) {
-            self.issues
-                .push(json!({"validation": "regex", "code": "invalid_string",
+            self.issues.push(json!({"validation": "regex", "code": "invalid_string",
                 "message": "Invalid", "path": [field]}));
         }
         s
@@ -246,13 +208,8 @@ impl Zod {
     pub fn opt_enum(&mut self, src: &Map<String, Value>, field: &str, options: &[&str]) {
         if let Some(v) = src.get(field) {
             if !v.as_str().is_some_and(|s| options.contains(&s)) {
-                let expected = options
-                    .iter()
-                    .map(|o| format!("'{o}'"))
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                self.issues
-                    .push(json!({"received": v, "code": "invalid_enum_value",
+                let expected = options.iter().map(|o| format!("'{o}'")).collect::<Vec<_>>().join(" | ");
+                self.issues.push(json!({"received": v, "code": "invalid_enum_value",
                     "options": options, "path": [field],
                     "message": format!("Invalid enum value. Expected {expected}, received '{}'",
                         v.as_str().unwrap_or_default())}));
@@ -274,8 +231,7 @@ impl Zod {
                 0
             }
             (None, Some(_)) => {
-                self.issues
-                    .push(json!({"code": "invalid_date", "path": [field],
+                self.issues.push(json!({"code": "invalid_date", "path": [field],
                     "message": "Invalid date"}));
                 0
             }

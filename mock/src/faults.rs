@@ -52,11 +52,7 @@ impl Fault {
             "rate_limit_s" => Fault::RateLimitS(num()?),
             "rate_limit_date" => Fault::RateLimitDate(num()?),
             "rate_limit_envelope" => Fault::RateLimitEnvelope,
-            "status" => Fault::Status(
-                u16::try_from(num()?)
-                    .ok()
-                    .filter(|n| (100..1000).contains(n))?,
-            ),
+            "status" => Fault::Status(u16::try_from(num()?).ok().filter(|n| (100..1000).contains(n))?),
             "envelope" => Fault::Envelope(code()?),
             "envelope_200" => Fault::Envelope200(code()?),
             "reset_before_headers" => Fault::ResetBeforeHeaders,
@@ -130,15 +126,9 @@ pub fn decide(shared: &Shared, req: &Req) -> Result<Option<Fault>, Box<Response<
 /// The response for a fault that replaces the whole response, `None` to serve normally
 /// (after any `slow_first_byte` delay) and `Some(Err)` to cut the connection.
 pub async fn respond(fault: &Fault, req: &Req) -> Option<Result<Response<Body>, Reset>> {
-    let too_many = || {
-        envelope::error_with(
-            StatusCode::TOO_MANY_REQUESTS,
-            &ApiError::Known("tooManyRequest"),
-        )
-    };
+    let too_many = || envelope::error_with(StatusCode::TOO_MANY_REQUESTS, &ApiError::Known("tooManyRequest"));
     let with = |mut r: Response<Body>, name: &'static str, value: String| {
-        r.headers_mut()
-            .insert(name, value.parse().expect("header value"));
+        r.headers_mut().insert(name, value.parse().expect("header value"));
         r
     };
     let res = match fault {
@@ -168,11 +158,7 @@ pub async fn respond(fault: &Fault, req: &Req) -> Option<Result<Response<Body>, 
         }
         Fault::Error200 => {
             let payload = envelope::to_text(&ApiError::Known("unAuthApiKey").to_json());
-            text(
-                StatusCode::OK,
-                "text/plain",
-                format!("event: error\ndata: {payload}\n\n"),
-            )
+            text(StatusCode::OK, "text/plain", format!("event: error\ndata: {payload}\n\n"))
         }
         Fault::Html404 => crate::routes::html_404(),
         Fault::HugeBody(n) => {
@@ -200,8 +186,7 @@ pub async fn respond(fault: &Fault, req: &Req) -> Option<Result<Response<Body>, 
 
 /// A completion request asking for a stream: the requests stream faults apply to.
 pub fn is_stream_request(req: &Req) -> bool {
-    req.path.ends_with("/chat/completions")
-        && req.body.get("stream").and_then(|v| v.as_bool()) == Some(true)
+    req.path.ends_with("/chat/completions") && req.body.get("stream").and_then(|v| v.as_bool()) == Some(true)
 }
 
 /// The envelope for `envelope=<code>`.
@@ -211,8 +196,7 @@ fn fault_error(code: &str) -> ApiError {
         "400" => ApiError::Zod(vec![serde_json::json!({"validation": "regex",
             "code": "invalid_string", "message": "Invalid", "path": ["appId"]})]),
         c => match c.parse::<u32>() {
-            Ok(n) => ApiError::by_code(n)
-                .unwrap_or_else(|| ApiError::Coded(n, format!("mock error {n}"))),
+            Ok(n) => ApiError::by_code(n).unwrap_or_else(|| ApiError::Coded(n, format!("mock error {n}"))),
             Err(_) => ApiError::plain(c),
         },
     }

@@ -39,11 +39,7 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     fn default() -> Self {
-        MockConfig {
-            keys: vec![DEFAULT_KEY.to_string()],
-            heartbeat_ms: 10_000,
-            verbose: false,
-        }
+        MockConfig { keys: vec![DEFAULT_KEY.to_string()], heartbeat_ms: 10_000, verbose: false }
     }
 }
 
@@ -130,37 +126,23 @@ pub fn spawn_on(addr: SocketAddr, config: MockConfig) -> io::Result<MockServer> 
         .thread_name("fastgpt-mock")
         .enable_all()
         .build()?;
-    let shared = Arc::new(Shared {
-        config,
-        state: Mutex::new(state::State::default()),
-        streams: Arc::new(AtomicUsize::new(0)),
-    });
+    let shared =
+        Arc::new(Shared { config, state: Mutex::new(state::State::default()), streams: Arc::new(AtomicUsize::new(0)) });
     let (tx, rx) = oneshot::channel();
     let listener = {
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(std_listener)?
     };
     let thread_shared = shared.clone();
-    let thread = std::thread::Builder::new()
-        .name("fastgpt-mock".into())
-        .spawn(move || {
-            runtime.block_on(serve(listener, thread_shared, rx));
-            // Dropping the runtime cancels every connection and stream producer task.
-            drop(runtime);
-        })?;
-    Ok(MockServer {
-        addr,
-        shared,
-        shutdown: Some(tx),
-        thread: Some(thread),
-    })
+    let thread = std::thread::Builder::new().name("fastgpt-mock".into()).spawn(move || {
+        runtime.block_on(serve(listener, thread_shared, rx));
+        // Dropping the runtime cancels every connection and stream producer task.
+        drop(runtime);
+    })?;
+    Ok(MockServer { addr, shared, shutdown: Some(tx), thread: Some(thread) })
 }
 
-async fn serve(
-    listener: tokio::net::TcpListener,
-    shared: Arc<Shared>,
-    mut stop: oneshot::Receiver<()>,
-) {
+async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut stop: oneshot::Receiver<()>) {
     loop {
         let tcp = tokio::select! {
             r = listener.accept() => match r {
@@ -177,9 +159,7 @@ async fn serve(
         let shared = shared.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req| routes::handle(shared.clone(), req));
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(tcp), svc)
-                .await;
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(tcp), svc).await;
         });
     }
 }

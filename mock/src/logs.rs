@@ -9,18 +9,8 @@ use crate::envelope::{ApiError, Zod};
 use crate::routes::Req;
 use crate::state::{Chat, State};
 
-const SOURCES: &[&str] = &[
-    "test",
-    "online",
-    "share",
-    "api",
-    "cronJob",
-    "team",
-    "feishu",
-    "official_account",
-    "wecom",
-    "mcp",
-];
+const SOURCES: &[&str] =
+    &["test", "online", "share", "api", "cronJob", "team", "feishu", "official_account", "wecom", "mcp"];
 
 #[derive(Default)]
 struct Bucket<'a> {
@@ -40,9 +30,7 @@ fn points(e4: u64) -> f64 {
 }
 
 fn live_chats<'a>(st: &'a State, app: &'a str) -> impl Iterator<Item = &'a Chat> {
-    st.chats
-        .values()
-        .filter(move |c| !c.deleted && c.app_id == app)
+    st.chats.values().filter(move |c| !c.deleted && c.app_id == app)
 }
 
 /// Buckets the app's AI answers by UTC day over `[dateStart, dateEnd)`; only days with data appear.
@@ -56,17 +44,11 @@ pub fn chart_data(st: &mut State, req: &Req) -> Result<Value, ApiError> {
     let mut first_seen: HashMap<&str, i64> = HashMap::new();
     for c in live_chats(st, &app) {
         let day = c.create_time.div_euclid(DAY_MS);
-        first_seen
-            .entry(&c.user)
-            .and_modify(|d| *d = (*d).min(day))
-            .or_insert(day);
+        first_seen.entry(&c.user).and_modify(|d| *d = (*d).min(day)).or_insert(day);
     }
     let mut buckets: BTreeMap<i64, Bucket> = BTreeMap::new();
     for c in live_chats(st, &app) {
-        for i in c
-            .live_items()
-            .filter(|i| i.obj == "AI" && (start..end).contains(&i.time))
-        {
+        for i in c.live_items().filter(|i| i.obj == "AI" && (start..end).contains(&i.time)) {
             let b = buckets.entry(i.time.div_euclid(DAY_MS)).or_default();
             b.users.insert(&c.user);
             if b.chats.insert(&c.chat_id) {
@@ -83,29 +65,17 @@ pub fn chart_data(st: &mut State, req: &Req) -> Result<Value, ApiError> {
     let (mut user_data, mut chat_data, mut app_data) = (vec![], vec![], vec![]);
     for (day, b) in &buckets {
         let ts = day * DAY_MS;
-        let new_users = b
-            .users
-            .iter()
-            .filter(|u| first_seen.get(*u) == Some(day))
-            .count();
-        let sources: Map<String, Value> = SOURCES
-            .iter()
-            .map(|s| (s.to_string(), b.sources.get(s).copied().unwrap_or(0).into()))
-            .collect();
-        user_data.push(
-            json!({"timestamp": ts, "summary": {"userCount": b.users.len(),
+        let new_users = b.users.iter().filter(|u| first_seen.get(*u) == Some(day)).count();
+        let sources: Map<String, Value> =
+            SOURCES.iter().map(|s| (s.to_string(), b.sources.get(s).copied().unwrap_or(0).into())).collect();
+        user_data.push(json!({"timestamp": ts, "summary": {"userCount": b.users.len(),
             "newUserCount": new_users, "retentionUserCount": 0, "points": points(b.points_e4),
-            "sourceCountMap": sources}}),
-        );
-        chat_data.push(
-            json!({"timestamp": ts, "summary": {"chatItemCount": b.items,
-            "chatCount": b.chats.len(), "errorCount": b.errors, "points": points(b.points_e4)}}),
-        );
-        app_data.push(
-            json!({"timestamp": ts, "summary": {"goodFeedBackCount": b.good,
+            "sourceCountMap": sources}}));
+        chat_data.push(json!({"timestamp": ts, "summary": {"chatItemCount": b.items,
+            "chatCount": b.chats.len(), "errorCount": b.errors, "points": points(b.points_e4)}}));
+        app_data.push(json!({"timestamp": ts, "summary": {"goodFeedBackCount": b.good,
             "badFeedBackCount": b.bad, "chatCount": b.chats.len(),
-            "totalResponseTime": (b.response_time * 100.0).round() / 100.0}}),
-        );
+            "totalResponseTime": (b.response_time * 100.0).round() / 100.0}}));
     }
     Ok(json!({"userData": user_data, "chatData": chat_data, "appData": app_data}))
 }
@@ -116,9 +86,6 @@ pub fn total_data(st: &mut State, req: &Req) -> Result<Value, ApiError> {
     z.finish()?;
     let users: HashSet<&str> = live_chats(st, &app).map(|c| c.user.as_str()).collect();
     let chats = live_chats(st, &app).count();
-    let e4: u64 = live_chats(st, &app)
-        .flat_map(|c| c.live_items())
-        .map(|i| i.points_e4)
-        .sum();
+    let e4: u64 = live_chats(st, &app).flat_map(|c| c.live_items()).map(|i| i.points_e4).sum();
     Ok(json!({"totalUsers": users.len(), "totalChats": chats, "totalPoints": points(e4)}))
 }

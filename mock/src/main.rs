@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use fastgpt_mock::{spawn_on, MockConfig, DEFAULT_KEY};
 
-const USAGE: &str = "usage: fastgpt-mock [--port N] [--host HOST] [--key K]... [--heartbeat-ms N] [--exit-on-stdin-eof] [--verbose]";
+const USAGE: &str =
+    "usage: fastgpt-mock [--port N] [--host HOST] [--key K]... [--heartbeat-ms N] [--exit-on-stdin-eof] [--verbose]";
 
 fn main() -> ExitCode {
     let mut port: u16 = 3000;
@@ -21,25 +22,15 @@ fn main() -> ExitCode {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg, None),
         };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or(format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| inline.clone().or_else(|| args.next()).ok_or(format!("{name} needs a value"));
         let result: Result<(), String> = (|| {
             match flag.as_str() {
-                "--port" => {
-                    port = value("--port")?
-                        .parse()
-                        .map_err(|e| format!("--port: {e}"))?
-                }
+                "--port" => port = value("--port")?.parse().map_err(|e| format!("--port: {e}"))?,
                 "--host" => host = value("--host")?,
                 "--key" => keys.push(value("--key")?),
                 "--heartbeat-ms" => {
-                    config.heartbeat_ms = value("--heartbeat-ms")?
-                        .parse()
-                        .map_err(|e| format!("--heartbeat-ms: {e}"))?
+                    config.heartbeat_ms =
+                        value("--heartbeat-ms")?.parse().map_err(|e| format!("--heartbeat-ms: {e}"))?
                 }
                 "--exit-on-stdin-eof" => exit_on_eof = true,
                 "--verbose" => config.verbose = true,
@@ -56,16 +47,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    config.keys = if keys.is_empty() {
-        vec![DEFAULT_KEY.to_string()]
-    } else {
-        keys
-    };
+    config.keys = if keys.is_empty() { vec![DEFAULT_KEY.to_string()] } else { keys };
 
-    let addr = match (host.as_str(), port)
-        .to_socket_addrs()
-        .map(|mut a| a.next())
-    {
+    let addr = match (host.as_str(), port).to_socket_addrs().map(|mut a| a.next()) {
         Ok(Some(a)) => a,
         _ => {
             eprintln!("fastgpt-mock: cannot resolve --host {host}");

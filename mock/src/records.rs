@@ -10,18 +10,8 @@ use crate::state::{Chat, Item, State};
 
 type Out = Result<Value, ApiError>;
 
-const SOURCES: &[&str] = &[
-    "test",
-    "online",
-    "share",
-    "api",
-    "cronJob",
-    "team",
-    "feishu",
-    "official_account",
-    "wecom",
-    "mcp",
-];
+const SOURCES: &[&str] =
+    &["test", "online", "share", "api", "cronJob", "team", "feishu", "official_account", "wecom", "mcp"];
 
 fn s<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
     m.get(k).and_then(Value::as_str).unwrap_or("")
@@ -66,14 +56,9 @@ pub fn get_histories(st: &mut State, req: &Req) -> Out {
         return empty_page();
     }
     let source = req.body.get("source").and_then(Value::as_str);
-    let mut chats: Vec<&Chat> = st
-        .chats
-        .values()
-        .filter(|c| !c.deleted && c.app_id == app && source.is_none_or(|s| s == c.source))
-        .collect();
-    chats.sort_by(|a, b| {
-        (b.top, b.update_time, b.update_seq).cmp(&(a.top, a.update_time, a.update_seq))
-    });
+    let mut chats: Vec<&Chat> =
+        st.chats.values().filter(|c| !c.deleted && c.app_id == app && source.is_none_or(|s| s == c.source)).collect();
+    chats.sort_by_key(|c| std::cmp::Reverse((c.top, c.update_time, c.update_seq)));
     let (offset, size) = pagination(req);
     let list: Vec<Value> = chats
         .iter()
@@ -143,13 +128,7 @@ pub fn get_records(st: &mut State, req: &Req) -> Out {
     };
     let items: Vec<&Item> = chat.live_items().collect();
     let (offset, size) = pagination(req);
-    let mut page: Vec<Value> = items
-        .iter()
-        .rev()
-        .skip(offset)
-        .take(size)
-        .map(|i| item_json(i))
-        .collect();
+    let mut page: Vec<Value> = items.iter().rev().skip(offset).take(size).map(|i| item_json(i)).collect();
     page.reverse();
     Ok(json!({"list": page, "total": items.len()}))
 }
@@ -160,10 +139,7 @@ pub fn get_res_data(st: &mut State, req: &Req) -> Out {
     if app.is_empty() || chat_id.is_empty() || data_id.is_empty() {
         return Ok(json!([]));
     }
-    let found = st.chat(app, chat_id).and_then(|c| {
-        c.live_items()
-            .find(|i| i.data_id == data_id && i.obj == "AI")
-    });
+    let found = st.chat(app, chat_id).and_then(|c| c.live_items().find(|i| i.data_id == data_id && i.obj == "AI"));
     Ok(found.map_or_else(|| json!([]), |i| i.responses.clone()))
 }
 
@@ -209,11 +185,7 @@ pub fn clear_histories(st: &mut State, req: &Req) -> Out {
     let mut z = Zod::default();
     let app = z.object_id(&req.query, "appId");
     z.finish()?;
-    for c in st
-        .chats
-        .values_mut()
-        .filter(|c| c.app_id == app && c.source == "api")
-    {
+    for c in st.chats.values_mut().filter(|c| c.app_id == app && c.source == "api") {
         c.deleted = true;
     }
     Ok(Value::Null)
@@ -221,11 +193,7 @@ pub fn clear_histories(st: &mut State, req: &Req) -> Out {
 
 /// Reads the JSON body (v4.14+), falling back to the query (older servers, and the docs).
 pub fn delete_item(st: &mut State, req: &Req) -> Out {
-    let get = |k| {
-        Some(s(&req.body, k))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| s(&req.query, k))
-    };
+    let get = |k| Some(s(&req.body, k)).filter(|v| !v.is_empty()).unwrap_or_else(|| s(&req.query, k));
     let (app, chat_id, content_id) = (get("appId"), get("chatId"), get("contentId"));
     if app.is_empty() {
         return Err(ApiError::Known("unAuthChat"));
@@ -248,20 +216,12 @@ pub fn update_feedback(st: &mut State, req: &Req) -> Out {
     let app = z.non_empty(b, "appId");
     let chat_id = z.non_empty(b, "chatId");
     let data_id = z.non_empty(b, "dataId");
-    let good = z
-        .opt_nullable_string(b, "userGoodFeedback")
-        .filter(|s| !s.is_empty());
-    let bad = z
-        .opt_nullable_string(b, "userBadFeedback")
-        .filter(|s| !s.is_empty());
+    let good = z.opt_nullable_string(b, "userGoodFeedback").filter(|s| !s.is_empty());
+    let bad = z.opt_nullable_string(b, "userBadFeedback").filter(|s| !s.is_empty());
     z.finish()?;
     let item = st
         .chat_mut(&app, &chat_id)
-        .and_then(|c| {
-            c.items
-                .iter_mut()
-                .find(|i| !i.deleted && i.data_id == data_id)
-        })
+        .and_then(|c| c.items.iter_mut().find(|i| !i.deleted && i.data_id == data_id))
         .ok_or_else(|| ApiError::plain("Chat item not found"))?;
     item.good = good;
     item.bad = bad;
@@ -306,18 +266,12 @@ pub fn question_guide(st: &mut State, req: &Req) -> Out {
 
 /// The legacy `POST /api/core/ai/agent/createQuestionGuide` `{messages}`.
 pub fn question_guide_legacy(_: &mut State, req: &Req) -> Out {
-    let last = req
-        .body
-        .get("messages")
-        .and_then(Value::as_array)
-        .and_then(|m| m.last());
+    let last = req.body.get("messages").and_then(Value::as_array).and_then(|m| m.last());
     let text = match last.and_then(|m| m.get("content")) {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(parts)) => parts
-            .iter()
-            .filter_map(|p| p.get("text").and_then(Value::as_str))
-            .collect::<Vec<_>>()
-            .join(" "),
+        Some(Value::Array(parts)) => {
+            parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join(" ")
+        }
         _ => String::new(),
     };
     Ok(guide(&text))

@@ -117,9 +117,7 @@ pub async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Respo
     let res = dispatch(&shared, &req).await;
     if shared.config.verbose {
         // Never the headers: they carry the API key.
-        let status = res
-            .as_ref()
-            .map_or("reset".to_string(), |r| r.status().as_u16().to_string());
+        let status = res.as_ref().map_or("reset".to_string(), |r| r.status().as_u16().to_string());
         eprintln!("{} {} {}", req.method, req.path, status);
     }
     res
@@ -149,12 +147,8 @@ async fn route(shared: &Shared, req: &Req, fault: Option<&Fault>) -> Response<Bo
         .or_else(|| path.strip_prefix("/api/core/chat/"));
     type Handler = fn(&mut State, &Req) -> Result<Value, ApiError>;
     let handler: Handler = match (p, path) {
-        (_, "/api/v1/chat/completions") => {
-            return chat::completions(shared, req, false, fault).await
-        }
-        (_, "/api/v2/chat/completions") => {
-            return chat::completions(shared, req, true, fault).await
-        }
+        (_, "/api/v1/chat/completions") => return chat::completions(shared, req, false, fault).await,
+        (_, "/api/v2/chat/completions") => return chat::completions(shared, req, true, fault).await,
         (_, "/api/v2/chat/stop") => |_, _| Ok(json!({"success": true})),
         (_, "/api/core/ai/agent/v2/createQuestionGuide") => records::question_guide,
         (_, "/api/core/ai/agent/createQuestionGuide") => records::question_guide_legacy,
@@ -184,13 +178,8 @@ async fn route(shared: &Shared, req: &Req, fault: Option<&Fault>) -> Response<Bo
 /// `Authorization: Bearer <key>` as FastGPT's `parseHeaderCert` reads it (§1.2): a missing or
 /// garbled header is `unAuthorization` (403), an unknown key `unAuthApiKey` (514).
 pub fn authorize(shared: &Shared, req: &Req) -> Result<(), ApiError> {
-    let value = req
-        .header("authorization")
-        .ok_or(ApiError::Known("unAuthorization"))?;
-    let token = value
-        .split_once(' ')
-        .map(|(_, t)| t.trim())
-        .ok_or(ApiError::Known("unAuthorization"))?;
+    let value = req.header("authorization").ok_or(ApiError::Known("unAuthorization"))?;
+    let token = value.split_once(' ').map(|(_, t)| t.trim()).ok_or(ApiError::Known("unAuthorization"))?;
     let keys = &shared.config.keys;
     if keys.iter().any(|k| k == token) {
         return Ok(());

@@ -117,45 +117,32 @@ impl State {
 
     /// A live (not soft-deleted) chat.
     pub fn chat(&self, app_id: &str, chat_id: &str) -> Option<&Chat> {
-        self.chats
-            .get(&(app_id.to_string(), chat_id.to_string()))
-            .filter(|c| !c.deleted)
+        self.chats.get(&(app_id.to_string(), chat_id.to_string())).filter(|c| !c.deleted)
     }
 
     pub fn chat_mut(&mut self, app_id: &str, chat_id: &str) -> Option<&mut Chat> {
-        self.chats
-            .get_mut(&(app_id.to_string(), chat_id.to_string()))
-            .filter(|c| !c.deleted)
+        self.chats.get_mut(&(app_id.to_string(), chat_id.to_string())).filter(|c| !c.deleted)
     }
 
     /// The live chat, created (or re-created over a deleted one) when needed.
-    pub fn chat_or_create(
-        &mut self,
-        app_id: &str,
-        chat_id: &str,
-        title: &str,
-        user: &str,
-    ) -> &mut Chat {
+    pub fn chat_or_create(&mut self, app_id: &str, chat_id: &str, title: &str, user: &str) -> &mut Chat {
         let now = now_ms();
         let seq = self.next_seq();
-        let chat = self
-            .chats
-            .entry((app_id.to_string(), chat_id.to_string()))
-            .or_insert_with(|| Chat {
-                app_id: app_id.to_string(),
-                chat_id: chat_id.to_string(),
-                title: String::new(),
-                custom_title: String::new(),
-                top: false,
-                user: String::new(),
-                source: "api",
-                create_time: now,
-                update_time: now,
-                update_seq: seq,
-                deleted: true,
-                variables: Map::new(),
-                items: Vec::new(),
-            });
+        let chat = self.chats.entry((app_id.to_string(), chat_id.to_string())).or_insert_with(|| Chat {
+            app_id: app_id.to_string(),
+            chat_id: chat_id.to_string(),
+            title: String::new(),
+            custom_title: String::new(),
+            top: false,
+            user: String::new(),
+            source: "api",
+            create_time: now,
+            update_time: now,
+            update_seq: seq,
+            deleted: true,
+            variables: Map::new(),
+            items: Vec::new(),
+        });
         if chat.deleted {
             chat.deleted = false;
             chat.title = title.to_string();

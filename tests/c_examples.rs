@@ -1,0 +1,143 @@
+//! The C example programs are the C test harness: compiled with the cc crate as a user would
+//! (`-std=c11 -Wall -Wextra -Werror`, and the header as C++17), linked against the built
+//! libfastgpt.so, run against fastgpt-mock, their output asserted.
+//!
+//! `FASTGPT_SANITIZE=address` builds them with AddressSanitizer (and LeakSanitizer) — CI does.
+
+mod common;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::*;
+
+fn target_dir() -> PathBuf {
+    // target/<profile>/deps/<test binary> -> target/<profile>
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+fn compile(source: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let libdir = target_dir();
+    assert!(libdir.join("libfastgpt.so").exists(), "libfastgpt.so is built next to the tests");
+    let out_dir = libdir.join("c-examples");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let cpp = source.ends_with(".cpp");
+    let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
+    let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
+    let exe = out_dir.join(format!("{stem}{}", sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))));
+    let compiler = cc::Build::new()
+        .target(env!("FASTGPT_BUILD_TARGET"))
+        .host(env!("FASTGPT_BUILD_HOST"))
+        .opt_level(1)
+        .cpp(cpp)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .get_compiler();
+    let mut cmd = compiler.to_command();
+    cmd.args([if cpp { "-std=c++17" } else { "-std=c11" }, "-Wall", "-Wextra", "-Werror", "-g", "-pthread"]);
+    if !cpp {
+        cmd.arg("-Wpedantic").arg("-D_POSIX_C_SOURCE=200809L");
+    }
+    if let Some(s) = &sanitize {
+        cmd.arg(format!("-fsanitize={s}")).arg("-fno-omit-frame-pointer");
+    }
+    cmd.arg("-I").arg(root.join("include"));
+    cmd.arg(root.join("examples").join(source));
+    cmd.arg("-L").arg(&libdir).arg("-lfastgpt").arg(format!("-Wl,-rpath,{}", libdir.display()));
+    cmd.arg("-o").arg(&exe);
+    let out = cmd.output().expect("the C compiler runs");
+    assert!(out.status.success(), "compiling {source} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    exe
+}
+
+fn run(exe: &Path, mock: &MockServer, args: &[&str], config: Option<&str>) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .env("FASTGPT_BASE_URL", mock.base_url())
+        .env("FASTGPT_API_KEY", DEFAULT_KEY)
+        .env("FASTGPT_APP_ID", APP_ID)
+        .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=86")
+        .env(
+            "LSAN_OPTIONS",
+            format!("suppressions={}", Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsan.supp").display()),
+        );
+    if let Some(c) = config {
+        cmd.env("FASTGPT_CONFIG", c);
+    }
+    let out = cmd.output().expect("the example runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("AddressSanitizer") && !stderr.contains("LeakSanitizer"), "{}: {stderr}", exe.display());
+    out
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn stream_chat_prints_the_answer_as_it_arrives() {
+    let mock = mock();
+    let exe = compile("stream_chat.c");
+    let out = run(&exe, &mock, &["What is streaming?"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim_end(), "Echo: What is streaming?");
+    assert!(text(&out.stderr).contains("[done]"));
+
+    let out = run(&exe, &mock, &["--detail", "tool time"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("[node]"), "detail mode shows node status: {}", text(&out.stderr));
+
+    let bad = Command::new(&exe)
+        .env("FASTGPT_BASE_URL", mock.base_url())
+        .env("FASTGPT_API_KEY", "fastgpt-wrong")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("514"), "{}", text(&bad.stderr));
+    assert!(!text(&bad.stderr).contains("fastgpt-wrong"), "the key never appears in messages");
+}
+
+#[test]
+fn chat_one_shot() {
+    let mock = mock();
+    let exe = compile("chat.c");
+    let out = run(&exe, &mock, &["hello from C"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("HTTP 200") && stdout.contains("Echo: hello from C"), "{stdout}");
+    let out = run(&exe, &mock, &["x"], Some(r#"{"headers": {"x-mock-fault": "envelope=500004"}}"#));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(&format!("error {FASTGPT_ERR_QUOTA}")), "{}", text(&out.stderr));
+}
+
+#[test]
+fn histories_walk() {
+    let mock = mock();
+    let exe = compile("histories.c");
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("answer dataId: example-answer-1"), "{stdout}");
+    assert!(stdout.contains("\"customTitle\":\"Renamed from C\""), "{stdout}");
+    assert!(stdout.contains("0 failures"));
+}
+
+#[test]
+fn async_stream_cancelled_from_another_thread() {
+    let mock = mock();
+    let exe = compile("cancel_async.c");
+    let out = run(&exe, &mock, &[], Some(r#"{"headers": {"x-mock-fault": "slow_stream=100"}}"#));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("completions: 1, status: the operation was cancelled"), "{stdout}");
+}
+
+#[test]
+fn header_compiles_as_cpp17_and_links() {
+    let mock = mock();
+    let exe = compile("header_check.cpp");
+    let out = run(&exe, &mock, &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("c++ ok"));
+}
