@@ -1,0 +1,79 @@
+# libfastgpt: build, run, test, install.
+#
+#   make demo        build everything and stream a chat from C (against a local fastgpt-mock,
+#                    or a real server when FASTGPT_BASE_URL and FASTGPT_API_KEY are set)
+#   make test        every test: Rust + C ABI, C examples under AddressSanitizer and valgrind,
+#                    Go binding, install + consumer projects, fuzz and benchmark smoke runs
+#   make lib         the release libfastgpt.so / libfastgpt.a (real LTO) in target/release
+#   make install     PREFIX=/usr/local DESTDIR=   (and make uninstall)
+#   make bench       the benchmark suite (see bench/README.md)
+
+SHELL := /bin/bash
+CARGO ?= cargo
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+export CARGO_TERM_COLOR ?= never
+
+ROOT := $(abspath .)
+DEBUG_DIR := $(ROOT)/target/debug
+RELEASE_DIR := $(ROOT)/target/release
+MOCK := $(DEBUG_DIR)/fastgpt-mock
+
+.PHONY: all build lib demo test test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench \
+        install uninstall bench clean
+
+all: build
+
+build:
+	$(CARGO) build --workspace
+
+# The shipped library: cdylib and staticlib only, so the release profile's LTO really applies
+# (cargo drops -C lto for a crate whose types include rlib).
+lib:
+	$(CARGO) rustc --release --lib --crate-type cdylib
+	$(CARGO) rustc --release --lib --crate-type staticlib
+
+# The quick start's main job.
+demo: build
+	@mkdir -p $(DEBUG_DIR)/c-examples
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -Iinclude examples/stream_chat.c \
+	    -L$(DEBUG_DIR) -lfastgpt -Wl,-rpath,$(DEBUG_DIR) -o $(DEBUG_DIR)/c-examples/stream_chat
+	@scripts/with-mock.sh $(DEBUG_DIR)/c-examples/stream_chat $(if $(Q),"$(Q)","Hello from libfastgpt")
+
+test: test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench
+	@echo "make test: all suites passed"
+
+test-rust:
+	$(CARGO) test --workspace
+
+# The C examples (the C harness) again, built with AddressSanitizer + LeakSanitizer.
+test-asan: build
+	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples
+
+test-valgrind: build
+	scripts/valgrind-examples.sh
+
+test-go: build
+	cd bindings/go && go vet ./... && GOEXPERIMENT=cgocheck2 go test -race -count=1 ./...
+
+test-install:
+	scripts/test-install.sh
+
+test-fuzz:
+	scripts/fuzz-smoke.sh
+
+test-bench:
+	bench/run.sh --smoke
+
+bench:
+	bench/run.sh
+
+install: lib
+	scripts/install.sh install "$(PREFIX)" "$(DESTDIR)"
+
+uninstall:
+	scripts/install.sh uninstall "$(PREFIX)" "$(DESTDIR)"
+
+clean:
+	$(CARGO) clean
