@@ -54,7 +54,7 @@ impl Client {
             let data = result_range(req.answer, status, &body)?;
             Ok(Response { status, headers, body, data })
         };
-        self.run(work, cancel).await
+        self.run(work, cancel, None).await
     }
 
     /// A streamed chat completion: frames go to `mailbox` as events, the result is the answer
@@ -133,27 +133,21 @@ impl Client {
             }
             interpreter.finish(status, headers)
         };
-        let result = cancellable(work, &[&abort]).await;
-        let result = match result {
-            Err(e) if e.kind == ErrorKind::Cancelled && abort.is_cancelled() => Err(Error::new(
-                ErrorKind::AbortedByCallback,
-                "the callback returned non-zero and aborted the operation",
-            )),
-            other => other,
-        };
-        self.run(async { result }, cancel).await
+        self.run(work, cancel, Some(&abort)).await
     }
 
-    /// Bounds `work` by the client's scope and the caller's token, and hides the key in errors.
+    /// Bounds `work` by the client's scope, the caller's token and (streams) the callback's abort,
+    /// and hides the key in errors.
     async fn run(
         &self,
         work: impl std::future::Future<Output = Result<Response, Error>>,
         cancel: Option<CancellationToken>,
+        abort: Option<&CancellationToken>,
     ) -> Result<Response, Error> {
         let mut tokens = vec![&self.scope];
-        if let Some(c) = &cancel {
-            tokens.push(c);
-        }
+        tokens.extend(cancel.as_ref());
+        tokens.extend(abort);
+        // A callback abort also ends here as CANCELLED; the mailbox reports it as ABORTED_BY_CALLBACK.
         let result = cancellable(work, &tokens).await;
         match (&self.transport.config.api_key, result) {
             (Some(key), Err(e)) => Err(e.redact(key)),
