@@ -20,7 +20,7 @@ DEBUG_DIR := $(ROOT)/target/debug
 RELEASE_DIR := $(ROOT)/target/release
 MOCK := $(DEBUG_DIR)/fastgpt-mock
 
-.PHONY: all build lib demo test test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench \
+.PHONY: all build lib demo deps test test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench \
         install uninstall bench clean
 
 all: build
@@ -41,8 +41,13 @@ demo: build
 	    -L$(DEBUG_DIR) -lfastgpt -Wl,-rpath,$(DEBUG_DIR) -o $(DEBUG_DIR)/c-examples/stream_chat
 	@scripts/with-mock.sh $(DEBUG_DIR)/c-examples/stream_chat $(if $(Q),"$(Q)","Hello from libfastgpt")
 
-test: test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench
+test: deps
+	$(MAKE) test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench
 	@echo "make test: all suites passed"
+
+# What the tests need beyond Rust, Go and a C compiler (apt/pip/cargo installs; quick when present).
+deps:
+	scripts/ci-deps.sh
 
 test-rust:
 	$(CARGO) test --workspace
