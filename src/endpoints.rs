@@ -195,7 +195,8 @@ pub struct Prepared {
     pub method: Method,
     pub path: String,
     pub query: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
+    /// Shared, so a retry re-sends it without copying.
+    pub body: Option<bytes::Bytes>,
     pub idempotent: bool,
     pub answer: Answer,
 }
@@ -264,7 +265,7 @@ impl Endpoint {
             method: self.method,
             path: self.path.to_string(),
             query,
-            body: body.map(|b| serde_json::to_vec(&b).expect("a JSON map serializes")),
+            body: body.map(|b| serde_json::to_vec(&b).expect("a JSON map serializes").into()),
             idempotent: self.idempotent,
             answer: self.answer,
         })
@@ -286,7 +287,9 @@ pub fn prepare_custom(method: &str, path: &str, request: Map<String, Value>) -> 
     }
     let (query, body) = match method {
         Method::Get | Method::Delete => (to_query(&request), None),
-        Method::Post | Method::Put => (Vec::new(), Some(serde_json::to_vec(&request).expect("a JSON map serializes"))),
+        Method::Post | Method::Put => {
+            (Vec::new(), Some(serde_json::to_vec(&request).expect("a JSON map serializes").into()))
+        }
     };
     Ok(Prepared {
         method,
