@@ -1,0 +1,42 @@
+/* C trampolines between the Go package and libfastgpt. Declarations only: this header is included
+ * by the preamble of callbacks.go, which has //export functions (a preamble there must not define
+ * anything, or the definition ends up in two objects). */
+#ifndef FASTGPT_GO_SHIMS_H
+#define FASTGPT_GO_SHIMS_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include "fastgpt.h"
+
+/* Indices of the blocking endpoint functions in fgo_endpoints (shims.c). Keep in the same order as
+ * the endpoint constants in endpoints.go. */
+enum {
+	FGO_CREATE_CHAT_COMPLETION = 0,
+	FGO_GET_CHAT_HISTORIES,
+	FGO_GET_CHAT_INIT,
+	FGO_GET_CHAT_RECORDS,
+	FGO_GET_RECORD_DETAIL,
+	FGO_UPDATE_CHAT_HISTORY,
+	FGO_DELETE_CHAT_HISTORY,
+	FGO_CLEAR_CHAT_HISTORIES,
+	FGO_DELETE_CHAT_RECORD,
+	FGO_SEND_FEEDBACK,
+	FGO_GET_SUGGESTED_QUESTIONS,
+	FGO_GET_APP_LOGS_CHART,
+	FGO_GET_APP_LOGS_TOTAL,
+	FGO_ENDPOINT_COUNT
+};
+
+/* Calls endpoint `ep` (blocking). FASTGPT_ERR_INVALID_ARGUMENT-like failure for an unknown index is
+ * reported as FASTGPT_ERR_INTERNAL without touching the outputs. */
+fastgpt_status fgo_call(int ep, const fastgpt_client *client, const char *request_json,
+                        const fastgpt_cancel *cancel, fastgpt_response **out_response,
+                        fastgpt_error **out_err);
+
+/* Starts an async streamed chat completion whose events go to the exported Go function
+ * goFastgptStreamEvent with `handle` (a runtime/cgo.Handle) as userdata. */
+fastgpt_status fgo_stream_start(const fastgpt_client *client, const char *request_json,
+                                const fastgpt_cancel *cancel, uintptr_t handle,
+                                fastgpt_error **out_err);
+
+#endif
