@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -83,10 +83,10 @@ impl fmt::Debug for Config {
 impl Config {
     /// Parses the config object. `env` looks up environment defaults (injected for tests).
     pub fn from_json(json: &Value, env: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
-        let empty = Map::new();
+        // The text `null` is not `{}` (only a NULL pointer is): like a request, the config must be
+        // an object (FASTGPT_ERR_INVALID_JSON otherwise).
         let obj = match json {
             Value::Object(o) => o,
-            Value::Null => &empty,
             _ => return Err(Error::new(crate::ErrorKind::InvalidJson, "config must be a JSON object")),
         };
         let mut c = Config::default();

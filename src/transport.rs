@@ -143,6 +143,10 @@ impl Transport {
         if let Some(pem) = &config.ca_cert_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
                 .map_err(|e| Error::invalid_argument(format!("ca_cert_pem is not PEM certificates: {e}")))?;
+            // Text without a single certificate would silently trust nothing extra.
+            if certs.is_empty() {
+                return Err(Error::invalid_argument("ca_cert_pem holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+            }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
@@ -255,6 +259,10 @@ impl Transport {
 
 /// Reads a body up to `cap` bytes; more is an error (a hostile or misdirected server).
 pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, Error> {
+    // A body announced as too large fails before any of it is read or buffered.
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large(cap));
+    }
     let mut body = Vec::with_capacity(resp.content_length().map_or(8192, |n| (n as usize).min(cap)));
     while let Some(chunk) = resp
         .chunk()
@@ -262,14 +270,15 @@ pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<
         .map_err(|e| Error::new(ErrorKind::StreamTruncated, format!("the answer was cut off: {}", error_chain(&e))))?
     {
         if body.len() + chunk.len() > cap {
-            return Err(Error::new(
-                ErrorKind::Decode,
-                format!("the answer is larger than max_response_bytes ({cap} bytes)"),
-            ));
+            return Err(too_large(cap));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+fn too_large(cap: usize) -> Error {
+    Error::new(ErrorKind::Decode, format!("the answer is larger than max_response_bytes ({cap} bytes)"))
 }
 
 /// "a: b: c" from an error and its sources, without repeating reqwest's URL-bearing prefix twice.
