@@ -28,11 +28,11 @@ all: build
 build:
 	$(CARGO) build --workspace
 
-# The shipped library: cdylib and staticlib only, so the release profile's LTO really applies
-# (cargo drops -C lto for a crate whose types include rlib).
+# The shipped library: the staticlib (only, so the release profile's LTO really applies: cargo
+# drops -C lto for a crate whose types include rlib), and libfastgpt.so.X.Y.Z linked from it with
+# the version script packaging/fastgpt.map and the SONAME libfastgpt.so.<ABI>.
 lib:
-	$(CARGO) rustc --release --lib --crate-type cdylib
-	$(CARGO) rustc --release --lib --crate-type staticlib
+	CARGO="$(CARGO)" CC="$(CC)" packaging/build-lib.sh
 
 # The quick start's main job.
 demo: build

@@ -36,4 +36,43 @@ fn main() {
     for key in ["TARGET", "HOST", "OPT_LEVEL"] {
         println!("cargo:rustc-env=FASTGPT_BUILD_{key}={}", std::env::var(key).unwrap_or_default());
     }
+    shared_library_identity(Path::new(&crate_dir));
+}
+
+/// The cdylib (only: the staticlib and rlib are unaffected) gets the SONAME `libfastgpt.so.<ABI>`,
+/// with ABI = `FASTGPT_ABI_VERSION` from src/ffi/status.rs (the one place it is defined), like the
+/// shipped library that `make lib` links (packaging/build-lib.sh). Programs linked in the build
+/// tree (tests, `make demo`, the Go binding) record that SONAME, so the link
+/// `libfastgpt.so.<ABI>` -> `libfastgpt.so` is created next to the library.
+/// (rustc already limits the cdylib's exports to the `#[no_mangle]` functions with its own
+/// version script; a second one is rejected by GNU ld and ignored by rust-lld, so the versioned
+/// script packaging/fastgpt.map is applied where the shipped .so is linked.)
+fn shared_library_identity(crate_dir: &Path) {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let status = std::fs::read_to_string(crate_dir.join("src/ffi/status.rs")).expect("src/ffi/status.rs");
+    let abi: u32 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("pub const FASTGPT_ABI_VERSION: u32 = "))
+        .and_then(|v| v.trim_end_matches(';').trim().parse().ok())
+        .expect("src/ffi/status.rs defines `pub const FASTGPT_ABI_VERSION: u32 = N;`");
+    let soname = format!("libfastgpt.so.{abi}");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    // OUT_DIR is <target>/<profile>/build/fastgpt-<hash>/out; the .so lands in <target>/<profile>.
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
+    match out_dir.ancestors().nth(3) {
+        Some(dir) if out_dir.ancestors().nth(2).and_then(|b| b.file_name()) == Some("build".as_ref()) => {
+            let link = dir.join(&soname);
+            // An existing link is kept (`make lib` points it at the versioned file); a dangling or
+            // missing one is (re)created.
+            if std::fs::read_link(&link).is_err() || std::fs::metadata(&link).is_err() {
+                let _ = std::fs::remove_file(&link);
+                if let Err(e) = std::os::unix::fs::symlink("libfastgpt.so", &link) {
+                    println!("cargo:warning=cannot create {}: {e}", link.display());
+                }
+            }
+        }
+        _ => println!("cargo:warning=unexpected OUT_DIR layout; no {soname} link next to the library"),
+    }
 }
