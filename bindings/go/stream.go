@@ -216,6 +216,7 @@ func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRe
 func (s *Stream) Next() bool {
 	ev, ok := <-s.events
 	if !ok {
+		<-s.done // events is closed just before done: wait for the result to be published
 		return false
 	}
 	s.cur = ev

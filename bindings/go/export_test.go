@@ -1,0 +1,11 @@
+package fastgpt
+
+// LiveHandles is the number of cgo.Handles not deleted yet.
+func LiveHandles() int64 { return liveHandles.Load() }
+
+// SetTestHookEvent installs a function run inside the stream callback for every event.
+func SetTestHookEvent(f func(*Event)) { testHookEvent = f }
+
+// DirectGetChatHistories calls fastgpt_get_chat_histories with a fixed C string, without any of
+// the Go layer (no JSON encoding or decoding, no context), for the overhead benchmark.
+func (c *Client) DirectGetChatHistories() error { return c.directGetChatHistories() }

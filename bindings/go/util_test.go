@@ -1,0 +1,5 @@
+package fastgpt_test
+
+import "runtime"
+
+func runtime_GC() { runtime.GC() }
