@@ -94,7 +94,7 @@ impl Client {
                 parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 for frame in frames.drain(..) {
-                    let event = interpreter.on_frame(frame)?;
+                    let event = self.redact_event(interpreter.on_frame(frame)?);
                     mailbox.send_event(event).await?;
                     if interpreter.finished() {
                         break;
@@ -124,7 +124,7 @@ impl Client {
                 };
                 parser.feed(&chunk, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 for frame in frames.drain(..) {
-                    let event = interpreter.on_frame(frame)?;
+                    let event = self.redact_event(interpreter.on_frame(frame)?);
                     mailbox.send_event(event).await?;
                     if interpreter.finished() {
                         break 'read;
@@ -134,6 +134,15 @@ impl Client {
             interpreter.finish(status, headers)
         };
         self.run(work, cancel, Some(&abort)).await
+    }
+
+    /// An `event: error` frame's error is handed to the callback as it arrives: hide the key in it
+    /// like in the operation's final error (a server may quote the Authorization header).
+    fn redact_event(&self, mut event: crate::events::StreamEvent) -> crate::events::StreamEvent {
+        if let Some(key) = &self.transport.config.api_key {
+            event.error = event.error.map(|e| e.redact(key));
+        }
+        event
     }
 
     /// Bounds `work` by the client's scope, the caller's token and (streams) the callback's abort,

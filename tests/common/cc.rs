@@ -1,0 +1,53 @@
+//! Compiles a C test program against the built libfastgpt.so with the cc crate, the same way
+//! tests/c_examples.rs builds the examples (`-std=c11 -Wall -Wextra -Werror -Wpedantic`;
+//! `FASTGPT_SANITIZE=address` adds AddressSanitizer). Include with
+//! `#[path = "common/cc.rs"] mod cc;`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// target/<profile>, where libfastgpt.so is built next to the test binaries.
+pub fn target_dir() -> PathBuf {
+    // target/<profile>/deps/<test binary> -> target/<profile>
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+/// Compiles `source` (relative to the repository root) into target/<profile>/c-tests/.
+pub fn compile_c(source: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let libdir = target_dir();
+    assert!(libdir.join("libfastgpt.so").exists(), "libfastgpt.so is built next to the tests");
+    let out_dir = libdir.join("c-tests");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
+    let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
+    let exe = out_dir.join(format!("{stem}{}", sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))));
+    let compiler = cc::Build::new()
+        .target(env!("FASTGPT_BUILD_TARGET"))
+        .host(env!("FASTGPT_BUILD_HOST"))
+        .opt_level(1)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .get_compiler();
+    let mut cmd = compiler.to_command();
+    cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wpedantic", "-g", "-pthread", "-D_POSIX_C_SOURCE=200809L"]);
+    if let Some(s) = &sanitize {
+        cmd.arg(format!("-fsanitize={s}")).arg("-fno-omit-frame-pointer");
+    }
+    cmd.arg("-I").arg(root.join("include"));
+    cmd.arg(root.join(source));
+    cmd.arg("-L").arg(&libdir).arg("-lfastgpt").arg(format!("-Wl,-rpath,{}", libdir.display()));
+    cmd.arg("-o").arg(&exe);
+    let out = cmd.output().expect("the C compiler runs");
+    assert!(out.status.success(), "compiling {source} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    exe
+}
+
+/// Environment for running a compiled program under the sanitizer settings of c_examples.rs.
+pub fn sanitizer_env(cmd: &mut std::process::Command) {
+    cmd.env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=86").env(
+        "LSAN_OPTIONS",
+        format!("suppressions={}", Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsan.supp").display()),
+    );
+}
