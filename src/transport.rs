@@ -100,6 +100,28 @@ impl Response {
     }
 }
 
+/// Up to 5 redirects. A hop to another origin drops Authorization (reqwest removes sensitive
+/// headers when a hop changes origin), but reqwest rebuilds every hop from the original request's
+/// headers and compares only with the previous hop, so in a chain A -> B -> B the key would be
+/// sent to B again on the second hop. Such a chain is refused instead.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    fn origin(u: &reqwest::Url) -> (&str, Option<&str>, Option<u16>) {
+        (u.scheme(), u.host_str(), u.port_or_known_default())
+    }
+    reqwest::redirect::Policy::custom(|attempt| {
+        let previous = attempt.previous();
+        let (first, last) = (previous.first().map(origin), previous.last().map(origin));
+        let next = origin(attempt.url());
+        if previous.len() > 5 {
+            attempt.error("too many redirects (more than 5)")
+        } else if first.is_some_and(|f| f != next) && last == Some(next) {
+            attempt.error("a redirect chain went on within another origin (not followed: the API key would be re-sent)")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
     headers.iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
 }
@@ -130,8 +152,7 @@ impl Transport {
             .connect_timeout(config.connect_timeout)
             .tcp_nodelay(true)
             .pool_idle_timeout(Duration::from_secs(50))
-            // Cross-origin redirects drop Authorization (reqwest removes sensitive headers).
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(redirect_policy())
             .tls_danger_accept_invalid_certs(config.danger_accept_invalid_certs);
         builder = match &config.proxy {
             Some(url) => builder.proxy(
@@ -192,6 +213,8 @@ impl Transport {
             let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
             let (failure, error, server_delay) = match attempt {
                 Err(_) => (Failure::AfterSend, self.timeout_error(), None),
+                // The redirect policy's decision: the same request would get the same answer.
+                Ok(Err(e)) if e.is_redirect() => return Err(self.transport_error(&e)),
                 Ok(Err(e)) => {
                     let failure = if e.is_connect() { Failure::Connect } else { Failure::AfterSend };
                     (failure, self.transport_error(&e), None)
@@ -246,7 +269,7 @@ impl Transport {
         } else if e.is_connect() {
             Error::new(ErrorKind::Connect, format!("cannot connect to {}: {detail}", self.config.base_url))
         } else if e.is_redirect() {
-            Error::new(ErrorKind::Http, format!("too many redirects: {detail}"))
+            Error::new(ErrorKind::Http, format!("redirect not followed: {detail}"))
         } else {
             Error::new(
                 ErrorKind::Connect,
