@@ -3,6 +3,7 @@ package fastgpt_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -252,6 +253,6 @@ func TestCleanupFreesUnclosedClient(t *testing.T) {
 		}
 	}()
 	for i := 0; i < 3; i++ {
-		runtime_GC()
+		runtime.GC()
 	}
 }

@@ -1,5 +1,7 @@
 package fastgpt
 
+import "context"
+
 // LiveHandles is the number of cgo.Handles not deleted yet.
 func LiveHandles() int64 { return liveHandles.Load() }
 
@@ -9,3 +11,8 @@ func SetTestHookEvent(f func(*Event)) { testHookEvent = f }
 // DirectGetChatHistories calls fastgpt_get_chat_histories with a fixed C string, without any of
 // the Go layer (no JSON encoding or decoding, no context), for the overhead benchmark.
 func (c *Client) DirectGetChatHistories() error { return c.directGetChatHistories() }
+
+// GoLayerOnly runs the Go side of one call without the C endpoint call (overhead benchmark).
+func (c *Client) GoLayerOnly(ctx context.Context, req any, data []byte) error {
+	return c.goLayerOnly(ctx, req, data)
+}

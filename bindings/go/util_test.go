@@ -1,5 +1,0 @@
-package fastgpt_test
-
-import "runtime"
-
-func runtime_GC() { runtime.GC() }

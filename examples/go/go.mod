@@ -1,0 +1,7 @@
+module github.com/libfastgpt/libfastgpt/examples/go
+
+go 1.23
+
+require github.com/libfastgpt/libfastgpt/bindings/go v0.0.0
+
+replace github.com/libfastgpt/libfastgpt/bindings/go => ../../bindings/go
