@@ -1,0 +1,41 @@
+//! fork() after the library started: the child's calls return FASTGPT_ERR_FORKED at once (instead
+//! of hanging on I/O threads that did not survive the fork), and the parent keeps working.
+//! The check is a C program (tests/c/fork_child.c), compiled like the examples, run against the mock.
+
+#[path = "common/cc.rs"]
+mod cc;
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+#[test]
+fn a_forked_child_is_refused_and_the_parent_keeps_working() {
+    let mock = mock();
+    let exe = cc::compile_c("tests/c/fork_child.c");
+    let mut cmd = Command::new(&exe);
+    cmd.env("FASTGPT_BASE_URL", mock.base_url()).env("FASTGPT_API_KEY", DEFAULT_KEY).env("FASTGPT_APP_ID", APP_ID);
+    cc::sanitizer_env(&mut cmd);
+    let started = std::time::Instant::now();
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("Sanitizer"), "{stderr}");
+    for line in [
+        "parent before fork: call ok (HTTP 200)",
+        &format!("child: call status {FASTGPT_ERR_FORKED}: libfastgpt was started before fork()"),
+        &format!("child: client_new status {FASTGPT_ERR_FORKED}"),
+        &format!("child: async start status {FASTGPT_ERR_FORKED}"),
+        "child: client freed",
+        "child: 0 failures, async COMPLETE events: 0",
+        "parent: child ok",
+        "parent after fork: call ok (HTTP 200)",
+        "parent new client: call ok (HTTP 200)",
+        "parent: 0 failures",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
+    assert!(started.elapsed().as_secs() < 10, "no hang: {:?}", started.elapsed());
+}
