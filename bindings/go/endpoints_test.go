@@ -3,6 +3,7 @@ package fastgpt_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -54,8 +55,8 @@ func TestCreateChatCompletionDetail(t *testing.T) {
 }
 
 func TestCreateChatCompletionMultipart(t *testing.T) {
-	c := newClient(t)
 	id := uniq("parts")
+	c := newClient(t, fastgpt.WithHeader("x-mock-id", id))
 	req := &fastgpt.ChatCompletionRequest{Messages: []fastgpt.ChatMessage{
 		fastgpt.SystemMessage("be brief"),
 		fastgpt.UserMessageParts(
@@ -65,14 +66,22 @@ func TestCreateChatCompletionMultipart(t *testing.T) {
 			fastgpt.FilePart("a.pdf", "https://example.com/a.pdf"),
 		),
 	}}
-	got, err := c.CreateChatCompletion(context.Background(), req, fastgpt.WithResponseInto(new(*fastgpt.Response)))
+	got, err := c.CreateChatCompletion(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Text() != "Echo: describe this" {
 		t.Fatalf("answer %q", got.Text())
 	}
-	_ = id
+	// The request went out in FastGPT's message shape.
+	var sent, want any
+	_ = json.Unmarshal(stats(t, id).Bodies[0], &sent)
+	_ = json.Unmarshal([]byte(`{"stream":false,"messages":[{"role":"system","content":"be brief"},{"role":"user","content":[
+		{"type":"text","text":"describe"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}},
+		{"type":"text","text":"this"},{"type":"file_url","name":"a.pdf","url":"https://example.com/a.pdf"}]}]}`), &want)
+	if !reflect.DeepEqual(sent, want) {
+		t.Fatalf("request body %v\nwant %v", sent, want)
+	}
 }
 
 func TestReasoningNonStream(t *testing.T) {

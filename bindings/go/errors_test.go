@@ -242,7 +242,8 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestCleanupFreesUnclosedClient(t *testing.T) {
-	// A client dropped without Close is freed by its cleanup (no crash, no leak of handles).
+	// A client dropped without Close is freed by its cleanup.
+	before := fastgpt.LiveClients()
 	func() {
 		c, err := fastgpt.NewClient(fastgpt.WithBaseURL(baseURL), fastgpt.WithAPIKey(mockKey))
 		if err != nil {
@@ -251,8 +252,16 @@ func TestCleanupFreesUnclosedClient(t *testing.T) {
 		if _, err := c.GetChatHistories(context.Background(), &fastgpt.GetChatHistoriesRequest{AppID: appID}); err != nil {
 			t.Fatal(err)
 		}
+		if fastgpt.LiveClients() != before+1 {
+			t.Fatal("client not counted")
+		}
 	}()
-	for i := 0; i < 3; i++ {
+	deadline := time.Now().Add(5 * time.Second)
+	for fastgpt.LiveClients() > before && time.Now().Before(deadline) {
 		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := fastgpt.LiveClients(); n > before {
+		t.Fatalf("%d unclosed client(s) never freed", n-before)
 	}
 }

@@ -16,3 +16,6 @@ func (c *Client) DirectGetChatHistories() error { return c.directGetChatHistorie
 func (c *Client) GoLayerOnly(ctx context.Context, req any, data []byte) error {
 	return c.goLayerOnly(ctx, req, data)
 }
+
+// LiveClients is the number of native clients not freed yet.
+func LiveClients() int64 { return liveClients.Load() }

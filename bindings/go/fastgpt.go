@@ -21,12 +21,16 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
 
 // Version returns the version of the loaded libfastgpt (e.g. "0.1.0").
 func Version() string { return C.GoString(C.fastgpt_version()) }
+
+// liveClients counts native clients not freed yet (tests check the cleanup safety net).
+var liveClients atomic.Int64
 
 // ErrClosed is returned by calls made on (or cancelled by) a closed Client.
 var ErrClosed = errors.New("fastgpt: client is closed")
@@ -146,6 +150,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if st != C.FASTGPT_OK {
 		return nil, takeError(st, cerr)
 	}
+	liveClients.Add(1)
 	s := &clientState{ptr: ptr}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	c := &Client{s: s}
@@ -169,6 +174,7 @@ func (s *clientState) close() {
 	if s.ptr != nil {
 		C.fastgpt_client_free(s.ptr)
 		s.ptr = nil
+		liveClients.Add(-1)
 	}
 }
 

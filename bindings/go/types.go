@@ -431,36 +431,45 @@ type AppLogsChart struct {
 
 // UserDataPoint is one user bucket (Timestamp in milliseconds).
 type UserDataPoint struct {
-	Timestamp int64 `json:"timestamp"`
-	Summary   struct {
-		UserCount          int            `json:"userCount"`
-		NewUserCount       int            `json:"newUserCount"`
-		RetentionUserCount int            `json:"retentionUserCount"`
-		Points             float64        `json:"points"`
-		SourceCountMap     map[string]int `json:"sourceCountMap,omitempty"`
-	} `json:"summary"`
+	Timestamp int64       `json:"timestamp"`
+	Summary   UserSummary `json:"summary"`
+}
+
+// UserSummary is the summary of a UserDataPoint.
+type UserSummary struct {
+	UserCount          int            `json:"userCount"`
+	NewUserCount       int            `json:"newUserCount"`
+	RetentionUserCount int            `json:"retentionUserCount"`
+	Points             float64        `json:"points"`
+	SourceCountMap     map[string]int `json:"sourceCountMap,omitempty"`
 }
 
 // ChatDataPoint is one chat bucket.
 type ChatDataPoint struct {
-	Timestamp int64 `json:"timestamp"`
-	Summary   struct {
-		ChatItemCount int     `json:"chatItemCount"`
-		ChatCount     int     `json:"chatCount"`
-		ErrorCount    int     `json:"errorCount"`
-		Points        float64 `json:"points"`
-	} `json:"summary"`
+	Timestamp int64       `json:"timestamp"`
+	Summary   ChatSummary `json:"summary"`
+}
+
+// ChatSummary is the summary of a ChatDataPoint.
+type ChatSummary struct {
+	ChatItemCount int     `json:"chatItemCount"`
+	ChatCount     int     `json:"chatCount"`
+	ErrorCount    int     `json:"errorCount"`
+	Points        float64 `json:"points"`
 }
 
 // AppDataPoint is one app bucket (note FastGPT's capital B in the feedback counts).
 type AppDataPoint struct {
-	Timestamp int64 `json:"timestamp"`
-	Summary   struct {
-		GoodFeedBackCount int     `json:"goodFeedBackCount"`
-		BadFeedBackCount  int     `json:"badFeedBackCount"`
-		ChatCount         int     `json:"chatCount"`
-		TotalResponseTime float64 `json:"totalResponseTime"`
-	} `json:"summary"`
+	Timestamp int64      `json:"timestamp"`
+	Summary   AppSummary `json:"summary"`
+}
+
+// AppSummary is the summary of a AppDataPoint.
+type AppSummary struct {
+	GoodFeedBackCount int     `json:"goodFeedBackCount"`
+	BadFeedBackCount  int     `json:"badFeedBackCount"`
+	ChatCount         int     `json:"chatCount"`
+	TotalResponseTime float64 `json:"totalResponseTime"`
 }
 
 // GetAppLogsTotalRequest asks for app totals (commercial FastGPT).
