@@ -90,9 +90,11 @@ unsafe fn start_stream(client: &Client, question: &str, cancel: *const fastgpt_c
 fn two_hundred_concurrent_streams_each_get_their_whole_answer() {
     let mock = mock();
     // slow_stream keeps all of them open at once.
-    let client = Client::for_mock(&mock, json!({"headers": {"x-mock-fault": "slow_stream=20"}}));
+    let client = Client::for_mock(&mock, json!({"headers": {"x-mock-fault": "slow_stream=50"}}));
     let threads_before = threads_now();
-    let questions: Vec<String> = (0..200).map(|i| format!("concurrent stream number {i} of two hundred")).collect();
+    let questions: Vec<String> = (0..200)
+        .map(|i| format!("concurrent stream number {i} of two hundred, long enough to keep it open for a while"))
+        .collect();
     let collectors: Vec<_> = questions.iter().map(|q| unsafe { start_stream(&client, q, std::ptr::null()) }).collect();
     // While they run: all open at once, and the library does not hold a thread per stream.
     let deadline = Instant::now() + Duration::from_secs(10);
