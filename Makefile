@@ -52,15 +52,16 @@ deps:
 test-rust:
 	$(CARGO) test --workspace
 
-# The C examples (the C harness) again, built with AddressSanitizer + LeakSanitizer.
+# The C programs (examples, fork and secrets checks) again, built with AddressSanitizer + LeakSanitizer.
 test-asan: build
-	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples
+	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples --test fork --test secrets
 
 test-valgrind: build
 	scripts/valgrind-examples.sh
 
 test-go: build
 	cd bindings/go && go vet ./... && GOEXPERIMENT=cgocheck2 go test -race -count=1 ./...
+	cd examples/go && go vet ./... && go build -o /dev/null .
 
 test-install:
 	scripts/test-install.sh

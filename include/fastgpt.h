@@ -9,7 +9,8 @@
  *  - Inputs are NUL-terminated UTF-8, borrowed only for the duration of the call.
  *    NULL, invalid UTF-8 and invalid JSON are rejected with distinct statuses before any I/O.
  *  - No panic crosses the boundary (FASTGPT_ERR_PANIC instead).
- *  - Do not unload the library (dlclose) while it is in use; do not use it in a fork()ed child.
+ *  - Do not unload the library (dlclose). In a child forked after the library started, every
+ *    call returns FASTGPT_ERR_FORKED instead of hanging (the parent is unaffected).
  */
 
 #ifndef FASTGPT_H
