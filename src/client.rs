@@ -130,6 +130,8 @@ impl Client {
                         break 'read;
                     }
                 }
+                // One wake-up of a blocking caller per network read, not per event.
+                mailbox.flush();
             }
             interpreter.finish(status, headers)
         };

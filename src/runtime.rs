@@ -124,6 +124,8 @@ struct MailboxState {
     draining: bool,
     /// The pool-mode handler while no drain job holds it.
     handler: Option<Handler>,
+    /// Blocking mode: the caller sleeps on `ready` (a push must wake it; otherwise it need not).
+    waiting: bool,
 }
 
 pub struct Mailbox {
@@ -141,7 +143,7 @@ impl Mailbox {
     fn new(handler: Option<Handler>) -> Arc<Mailbox> {
         Arc::new(Mailbox {
             pool: handler.is_some(),
-            state: Mutex::new(MailboxState { queue: VecDeque::new(), draining: false, handler }),
+            state: Mutex::new(MailboxState { queue: VecDeque::new(), draining: false, handler, waiting: false }),
             ready: Condvar::new(),
             slots: Semaphore::new(MAILBOX_SLOTS),
             aborted: AtomicBool::new(false),
@@ -150,24 +152,48 @@ impl Mailbox {
     }
 
     /// Queues an event, waiting for room. Fails when the handler aborted the operation.
+    ///
+    /// A blocking caller is woken by [`Mailbox::flush`] (after all the events of one network read),
+    /// before this waits for room, and by the completion: one wake-up per read, not per event.
     pub async fn send_event(self: &Arc<Self>, event: StreamEvent) -> Result<(), Error> {
-        tokio::select! {
-            permit = self.slots.acquire() => permit.expect("never closed").forget(),
-            _ = self.abort.cancelled() => return Err(aborted_error()),
+        match self.slots.try_acquire() {
+            Ok(permit) => permit.forget(),
+            Err(_) => {
+                self.flush();
+                tokio::select! {
+                    permit = self.slots.acquire() => permit.expect("never closed").forget(),
+                    _ = self.abort.cancelled() => return Err(aborted_error()),
+                }
+            }
         }
-        self.push(Message::Event(event));
+        if self.abort.is_cancelled() {
+            return Err(aborted_error());
+        }
+        self.push(Message::Event(event), false);
         Ok(())
     }
 
-    fn complete(self: &Arc<Self>, result: Result<Response, Error>) {
-        self.push(Message::Complete(result));
+    /// Wakes a blocking caller waiting for events (call after queueing a read's events).
+    pub fn flush(&self) {
+        if !self.pool {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if state.waiting && !state.queue.is_empty() {
+                self.ready.notify_one();
+            }
+        }
     }
 
-    fn push(self: &Arc<Self>, msg: Message) {
+    fn complete(self: &Arc<Self>, result: Result<Response, Error>) {
+        self.push(Message::Complete(result), true);
+    }
+
+    fn push(self: &Arc<Self>, msg: Message, wake: bool) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.queue.push_back(msg);
         if !self.pool {
-            self.ready.notify_one();
+            if wake && state.waiting {
+                self.ready.notify_one();
+            }
         } else if !state.draining {
             state.draining = true;
             drop(state);
@@ -178,37 +204,55 @@ impl Mailbox {
         }
     }
 
-    /// Takes the next message, or None when the queue is empty (pool mode gives the handler back).
-    fn pop(&self, handler: &mut Option<Handler>) -> Option<Message> {
+    /// Takes every waiting message (one lock per batch, not per event), or None when the queue is
+    /// empty (pool mode then gives the handler back).
+    fn pop_all(&self, handler: &mut Option<Handler>, batch: &mut VecDeque<Message>) -> bool {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        match state.queue.pop_front() {
-            Some(msg) => Some(msg),
-            None => {
-                state.handler = handler.take();
-                state.draining = false;
-                None
-            }
+        if state.queue.is_empty() {
+            state.handler = handler.take();
+            state.draining = false;
+            return false;
         }
+        std::mem::swap(&mut state.queue, batch);
+        true
     }
 
     fn drain(&self) {
         let mut handler = self.state.lock().unwrap_or_else(|p| p.into_inner()).handler.take();
-        while let Some(msg) = self.pop(&mut handler) {
-            if let Some(h) = handler.as_mut() {
-                if self.handle(&mut **h, msg) {
-                    // Completed: nothing may be delivered any more; drop the handler (and with it
-                    // the caller's userdata reference) now.
-                    handler = None;
+        let mut batch = VecDeque::new();
+        while self.pop_all(&mut handler, &mut batch) {
+            let mut freed = 0;
+            for msg in batch.drain(..) {
+                if let Some(h) = handler.as_mut() {
+                    if self.handle(&mut **h, msg, &mut freed) {
+                        // Completed: nothing may be delivered any more; drop the handler (and with
+                        // it the caller's userdata reference) now.
+                        handler = None;
+                    }
                 }
             }
+            self.free_slots(&mut freed);
+        }
+    }
+
+    /// Gives `freed` handled events' slots back to the stream in one go.
+    fn free_slots(&self, freed: &mut usize) {
+        if *freed > 0 {
+            self.slots.add_permits(*freed);
+            *freed = 0;
         }
     }
 
     /// Hands one message to the handler; returns true when it was the completion.
-    fn handle(&self, handler: &mut dyn FnMut(Message) -> Flow, msg: Message) -> bool {
+    /// An event's slot is counted in `freed` and given back every few events (waking the stream
+    /// task per event would cost a thread wake-up per event when the queue is full).
+    fn handle(&self, handler: &mut dyn FnMut(Message) -> Flow, msg: Message, freed: &mut usize) -> bool {
         match msg {
             Message::Event(event) => {
-                self.slots.add_permits(1);
+                *freed += 1;
+                if *freed >= MAILBOX_SLOTS / 4 {
+                    self.free_slots(freed);
+                }
                 if !self.aborted.load(Ordering::Relaxed) {
                     let flow = std::panic::catch_unwind(AssertUnwindSafe(|| handler(Message::Event(event))))
                         .unwrap_or(Flow::Abort);
@@ -231,19 +275,24 @@ impl Mailbox {
 
     /// Blocking mode: runs the handler on this thread until the completion arrives.
     fn run_here(&self, handler: &mut dyn FnMut(Message) -> Flow) {
+        let mut batch = VecDeque::new();
         loop {
-            let msg = {
+            {
                 let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                loop {
-                    if let Some(msg) = state.queue.pop_front() {
-                        break msg;
-                    }
+                while state.queue.is_empty() {
+                    state.waiting = true;
                     state = self.ready.wait(state).unwrap_or_else(|p| p.into_inner());
+                    state.waiting = false;
                 }
-            };
-            if self.handle(handler, msg) {
-                return;
+                std::mem::swap(&mut state.queue, &mut batch);
             }
+            let mut freed = 0;
+            for msg in batch.drain(..) {
+                if self.handle(handler, msg, &mut freed) {
+                    return;
+                }
+            }
+            self.free_slots(&mut freed);
         }
     }
 }
