@@ -48,9 +48,10 @@ if [[ $deps == 1 ]]; then
 fi
 
 if [[ $release == 1 ]]; then
-  step "release builds: libfastgpt.so (real LTO, as make lib), fastgpt-mock, reqwest-baseline"
-  # The cdylib half of `make lib` (the staticlib is not benchmarked).
-  cargo rustc -q --release --lib --crate-type cdylib
+  step "release builds: libfastgpt.so (make lib: real LTO, as shipped), fastgpt-mock, reqwest-baseline"
+  # The shipped library exactly (libfastgpt.so -> libfastgpt.so.X.Y.Z, SONAME libfastgpt.so.<ABI>),
+  # so the benchmark never loads a stale libfastgpt.so.<ABI> left by another build.
+  make -s lib
   cargo build -q --release -p fastgpt-mock -p reqwest-baseline
   out=target/release
 else

@@ -139,7 +139,7 @@ typedef struct fastgpt_event {
 // 5. The library holds no lock while calling back; a callback may trigger cancels, start calls, or
 //    free the client.
 // 6. A slow callback slows only its own operation: the stream is read through a bounded buffer
-//    (64 events), so memory stays bounded and the server is slowed by TCP backpressure.
+//    (1 MiB of events), so memory stays bounded and the server is slowed by TCP backpressure.
 // 7. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
 typedef int32_t (*fastgpt_event_cb)(void *userdata, const struct fastgpt_event *event);
 

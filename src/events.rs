@@ -58,6 +58,14 @@ impl EventKind {
     }
 }
 
+/// A text delta of an answer frame: a slice of the frame's own data when the JSON string had no
+/// escapes (the common case: no copy), else the decoded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delta {
+    InData(std::ops::Range<usize>),
+    Decoded(String),
+}
+
 /// One frame of the stream, ready for the caller.
 #[derive(Debug, Clone)]
 pub struct StreamEvent {
@@ -67,11 +75,48 @@ pub struct StreamEvent {
     /// The data payload, byte-exact.
     pub data: Vec<u8>,
     /// ANSWER / FAST_ANSWER: the content delta, never empty (heartbeats and the stop chunk: None).
-    pub text: Option<String>,
+    pub text: Option<Delta>,
     /// ANSWER: the reasoning delta, never empty.
-    pub reasoning: Option<String>,
+    pub reasoning: Option<Delta>,
     /// ERROR: the error the frame carries (the stream then ends with it).
     pub error: Option<Error>,
+}
+
+impl StreamEvent {
+    /// The answer text delta.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_ref().map(|d| self.delta(d))
+    }
+
+    /// The reasoning delta.
+    pub fn reasoning(&self) -> Option<&str> {
+        self.reasoning.as_ref().map(|d| self.delta(d))
+    }
+
+    fn delta<'a>(&'a self, delta: &'a Delta) -> &'a str {
+        match delta {
+            // In-data ranges are only made over data that was checked to be UTF-8.
+            Delta::InData(range) => std::str::from_utf8(&self.data[range.clone()]).expect("checked UTF-8"),
+            Delta::Decoded(text) => text,
+        }
+    }
+}
+
+/// FastGPT's answer chunk, byte for byte, around its content: a frame that is exactly
+/// `PREFIX + text + SUFFIX`, where text holds no quote, backslash or control character, is that
+/// JSON object with `content` = text, so it needs no JSON parser (most frames of a stream).
+const CANONICAL_PREFIX: &[u8] =
+    br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":""#;
+const CANONICAL_SUFFIX: &[u8] = br#""},"index":0,"finish_reason":null}]}"#;
+
+fn canonical_content(data: &[u8]) -> Option<std::ops::Range<usize>> {
+    let end = data.len().checked_sub(CANONICAL_SUFFIX.len())?;
+    if end < CANONICAL_PREFIX.len() || !data.starts_with(CANONICAL_PREFIX) || !data.ends_with(CANONICAL_SUFFIX) {
+        return None;
+    }
+    let content = &data[CANONICAL_PREFIX.len()..end];
+    let plain = content.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20);
+    (plain && std::str::from_utf8(content).is_ok()).then_some(CANONICAL_PREFIX.len()..end)
 }
 
 #[derive(Deserialize)]
@@ -83,13 +128,13 @@ struct Chunk<'a> {
 #[derive(Deserialize)]
 struct Choice<'a> {
     #[serde(borrow, default)]
-    delta: Option<Delta<'a>>,
+    delta: Option<WireDelta<'a>>,
     #[serde(borrow, default)]
     finish_reason: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
-struct Delta<'a> {
+struct WireDelta<'a> {
     #[serde(borrow, default)]
     content: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -183,9 +228,19 @@ impl StreamInterpreter {
         Ok(StreamEvent { kind, name, data, text, reasoning, error })
     }
 
-    fn on_answer(&mut self, data: &[u8]) -> Result<(Option<String>, Option<String>), Error> {
+    fn on_answer(&mut self, data: &[u8]) -> Result<(Option<Delta>, Option<Delta>), Error> {
+        if let Some(range) = canonical_content(data) {
+            if range.is_empty() {
+                return Ok((None, None)); // a heartbeat
+            }
+            self.answer.push_str(std::str::from_utf8(&data[range.clone()]).expect("checked UTF-8"));
+            return Ok((Some(Delta::InData(range)), None));
+        }
         // Invalid UTF-8 from the server is replaced, not fatal: the raw bytes stay in `data`.
-        let utf8 = String::from_utf8_lossy(data);
+        let utf8 = match std::str::from_utf8(data) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(data),
+        };
         let chunk: Chunk = match serde_json::from_str(&utf8) {
             Ok(c) => c,
             Err(e) if e.is_data() => return Ok((None, None)), // valid JSON of another shape
@@ -201,14 +256,22 @@ impl StreamInterpreter {
             self.finish_reason = Some(reason.into_owned());
         }
         let Some(delta) = choice.delta else { return Ok((None, None)) };
-        let text = delta.content.filter(|t| !t.is_empty()).map(|t| {
-            self.answer.push_str(&t);
-            t.into_owned()
-        });
-        let reasoning = delta.reasoning_content.filter(|t| !t.is_empty()).map(|t| {
-            self.reasoning.push_str(&t);
-            t.into_owned()
-        });
+        // A string borrowed from `utf8` that is a borrow of `data` itself can be kept as a range.
+        let base = data.as_ptr() as usize;
+        let in_data = matches!(utf8, Cow::Borrowed(_));
+        let keep = |text: Option<Cow<str>>, total: &mut String| {
+            let text = text.filter(|t| !t.is_empty())?;
+            total.push_str(&text);
+            Some(match text {
+                Cow::Borrowed(t) if in_data => {
+                    let start = t.as_ptr() as usize - base;
+                    Delta::InData(start..start + t.len())
+                }
+                other => Delta::Decoded(other.into_owned()),
+            })
+        };
+        let text = keep(delta.content, &mut self.answer);
+        let reasoning = keep(delta.reasoning_content, &mut self.reasoning);
         Ok((text, reasoning))
     }
 
@@ -339,9 +402,9 @@ mod tests {
         let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
         use EventKind::*;
         assert_eq!(kinds, [Answer, Answer, Answer, Answer, Done]);
-        assert_eq!(events[0].text.as_deref(), Some("你好"));
-        assert_eq!(events[1].text, None, "heartbeat is not text");
-        assert_eq!(events[3].text, None, "stop chunk is not text");
+        assert_eq!(events[0].text(), Some("你好"));
+        assert_eq!(events[1].text(), None, "heartbeat is not text");
+        assert_eq!(events[3].text(), None, "stop chunk is not text");
         let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
         assert_eq!(body["choices"][0]["message"]["content"], "你好！今天");
         assert_eq!(body["choices"][0]["finish_reason"], "stop");
@@ -381,8 +444,8 @@ mod tests {
                 Unknown
             ]
         );
-        assert_eq!(events[1].reasoning.as_deref(), Some("think"));
-        assert_eq!(events[1].text, None);
+        assert_eq!(events[1].reasoning(), Some("think"));
+        assert_eq!(events[1].text(), None);
         assert_eq!(events[9].name, "planStatus");
         let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
         assert_eq!(body["responseData"][0]["nodeId"], "n1");
@@ -409,6 +472,25 @@ mod tests {
     }
 
     #[test]
+    fn canonical_frames_skip_the_parser_and_agree_with_it() {
+        for content in ["hello", "你好", "", "with \\\"quote\\\"", "tab\\t", "back\\\\slash", "\\u4f60", "a\\nb"] {
+            let data = chunk(content).into_bytes();
+            let parsed: Value = serde_json::from_slice(&data).unwrap();
+            let expected = parsed["choices"][0]["delta"]["content"].as_str().unwrap().to_owned();
+            assert_eq!(canonical_content(&data).is_some(), !content.contains('\\'), "{content}");
+            let mut it = StreamInterpreter::new(false, None);
+            let ev = it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
+            assert_eq!(ev.text().unwrap_or(""), expected, "{content}");
+        }
+        // A near-canonical frame (a different finish_reason) goes through the parser.
+        let data = STOP.as_bytes().to_vec();
+        assert!(canonical_content(&data).is_none());
+        let mut it = StreamInterpreter::new(false, None);
+        it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
+        assert_eq!(it.finish_reason.as_deref(), Some("stop"));
+    }
+
+    #[test]
     fn missing_done_is_truncation() {
         let (_, result) = run(false, &format!("data: {}\n\n", chunk("a")));
         assert_eq!(result.unwrap_err().kind, ErrorKind::StreamTruncated);
@@ -419,7 +501,7 @@ mod tests {
         let (_, result) = run(false, "data: {not json\n\n");
         assert_eq!(result.unwrap_err().kind, ErrorKind::Decode);
         let (events, _) = run(false, "data: {\"choices\":\"odd\"}\n\ndata: [DONE]\n\n");
-        assert_eq!(events[0].text, None);
+        assert_eq!(events[0].text(), None);
     }
 
     #[test]
@@ -427,7 +509,7 @@ mod tests {
         let mut it = StreamInterpreter::new(false, None);
         let data = b"{\"choices\":[{\"delta\":{\"content\":\"a\xffb\"}}]}".to_vec();
         let ev = it.on_frame(SseEvent { event: String::new(), data: data.clone(), id: None, retry: None }).unwrap();
-        assert_eq!(ev.text.as_deref(), Some("a\u{fffd}b"));
+        assert_eq!(ev.text(), Some("a\u{fffd}b"));
         assert_eq!(ev.data, data);
     }
 }

@@ -113,8 +113,16 @@ pub enum Flow {
     Abort,
 }
 
-/// Events waiting for a handler at most; the stream stops reading while it is full.
-const MAILBOX_SLOTS: usize = 64;
+/// Bytes of events waiting for a handler at most; the stream stops reading while they are there.
+/// Large enough that a fast stream hands over hundreds of events per thread wake-up.
+const MAILBOX_BYTES: usize = 1 << 20;
+/// What an event costs beyond its name and data (the struct, the queue slot).
+const EVENT_OVERHEAD: usize = 128;
+
+/// An event's share of [`MAILBOX_BYTES`] (a single event larger than all of it still passes alone).
+fn cost(event: &StreamEvent) -> usize {
+    (event.data.len() + event.name.len() + EVENT_OVERHEAD).min(MAILBOX_BYTES)
+}
 
 type Handler = Box<dyn FnMut(Message) -> Flow + Send>;
 
@@ -145,7 +153,7 @@ impl Mailbox {
             pool: handler.is_some(),
             state: Mutex::new(MailboxState { queue: VecDeque::new(), draining: false, handler, waiting: false }),
             ready: Condvar::new(),
-            slots: Semaphore::new(MAILBOX_SLOTS),
+            slots: Semaphore::new(MAILBOX_BYTES),
             aborted: AtomicBool::new(false),
             abort: CancellationToken::new(),
         })
@@ -156,12 +164,13 @@ impl Mailbox {
     /// A blocking caller is woken by [`Mailbox::flush`] (after all the events of one network read),
     /// before this waits for room, and by the completion: one wake-up per read, not per event.
     pub async fn send_event(self: &Arc<Self>, event: StreamEvent) -> Result<(), Error> {
-        match self.slots.try_acquire() {
+        let bytes = cost(&event) as u32;
+        match self.slots.try_acquire_many(bytes) {
             Ok(permit) => permit.forget(),
             Err(_) => {
                 self.flush();
                 tokio::select! {
-                    permit = self.slots.acquire() => permit.expect("never closed").forget(),
+                    permit = self.slots.acquire_many(bytes) => permit.expect("never closed").forget(),
                     _ = self.abort.cancelled() => return Err(aborted_error()),
                 }
             }
@@ -235,7 +244,7 @@ impl Mailbox {
         }
     }
 
-    /// Gives `freed` handled events' slots back to the stream in one go.
+    /// Gives the room of handled events back to the stream in one go.
     fn free_slots(&self, freed: &mut usize) {
         if *freed > 0 {
             self.slots.add_permits(*freed);
@@ -244,13 +253,13 @@ impl Mailbox {
     }
 
     /// Hands one message to the handler; returns true when it was the completion.
-    /// An event's slot is counted in `freed` and given back every few events (waking the stream
-    /// task per event would cost a thread wake-up per event when the queue is full).
+    /// An event's room is counted in `freed` and given back in batches (waking the stream task per
+    /// event would cost a thread wake-up per event when the mailbox is full).
     fn handle(&self, handler: &mut dyn FnMut(Message) -> Flow, msg: Message, freed: &mut usize) -> bool {
         match msg {
             Message::Event(event) => {
-                *freed += 1;
-                if *freed >= MAILBOX_SLOTS / 4 {
+                *freed += cost(&event);
+                if *freed >= MAILBOX_BYTES / 4 {
                     self.free_slots(freed);
                 }
                 if !self.aborted.load(Ordering::Relaxed) {

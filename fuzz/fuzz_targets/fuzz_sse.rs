@@ -80,8 +80,8 @@ fuzz_target!(|input: &[u8]| {
         match interpreter.on_frame(frame) {
             Ok(ev) => {
                 assert_eq!(ev.data, raw, "event data is byte-exact");
-                assert!(ev.text.as_deref().is_none_or(|t| !t.is_empty()), "text is never empty");
-                assert!(ev.reasoning.as_deref().is_none_or(|t| !t.is_empty()), "reasoning is never empty");
+                assert!(ev.text().is_none_or(|t| !t.is_empty()), "text is never empty");
+                assert!(ev.reasoning().is_none_or(|t| !t.is_empty()), "reasoning is never empty");
                 assert_eq!(ev.kind == EventKind::Done, raw == b"[DONE]" && matches!(ev.name.as_str(), "" | "answer" | "fastAnswer"));
                 assert_eq!(ev.kind == EventKind::Error, ev.error.is_some());
                 if interpreter.finished() {

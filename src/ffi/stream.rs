@@ -62,7 +62,7 @@ pub struct fastgpt_event {
 /// 5. The library holds no lock while calling back; a callback may trigger cancels, start calls, or
 ///    free the client.
 /// 6. A slow callback slows only its own operation: the stream is read through a bounded buffer
-///    (64 events), so memory stays bounded and the server is slowed by TCP backpressure.
+///    (1 MiB of events), so memory stays bounded and the server is slowed by TCP backpressure.
 /// 7. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
 pub type fastgpt_event_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const fastgpt_event) -> i32>;
 
@@ -70,30 +70,41 @@ pub type fastgpt_event_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, e
 struct Callback {
     cb: unsafe extern "C" fn(*mut c_void, *const fastgpt_event) -> i32,
     userdata: *mut c_void,
+    /// NUL-terminated copies of the current event's strings, reused from event to event so a
+    /// stream allocates nothing here per event.
+    scratch: [Vec<u8>; 4],
 }
 
 // SAFETY: the contract makes the caller responsible for userdata being usable from library threads.
 unsafe impl Send for Callback {}
 
-fn bytes(text: &[u8]) -> (*const c_char, usize) {
-    (text.as_ptr().cast(), text.len() - 1)
+/// Copies `bytes` and a NUL into `buf`; returns the C view of it.
+fn c_copy(buf: &mut Vec<u8>, bytes: &[u8]) -> (*const c_char, usize) {
+    buf.clear();
+    buf.extend_from_slice(bytes);
+    buf.push(0);
+    (buf.as_ptr().cast(), bytes.len())
 }
 
 impl Callback {
-    fn event(&self, ev: StreamEvent) -> Flow {
-        let name = super::nul_terminated(ev.name.into_bytes());
-        let data = super::nul_terminated(ev.data);
-        let text = ev.text.map(|t| super::nul_terminated(t.into_bytes()));
-        let reasoning = ev.reasoning.map(|t| super::nul_terminated(t.into_bytes()));
+    fn new(cb: unsafe extern "C" fn(*mut c_void, *const fastgpt_event) -> i32, userdata: *mut c_void) -> Callback {
+        Callback { cb, userdata, scratch: Default::default() }
+    }
+
+    fn event(&mut self, ev: StreamEvent) -> Flow {
+        let [name_buf, data_buf, text_buf, reasoning_buf] = &mut self.scratch;
+        let (name, name_len) = c_copy(name_buf, ev.name.as_bytes());
+        let (data, data_len) = c_copy(data_buf, &ev.data);
+        let (text_ptr, text_len) = ev.text().map_or((std::ptr::null(), 0), |t| c_copy(text_buf, t.as_bytes()));
+        let (reasoning_ptr, reasoning_len) =
+            ev.reasoning().map_or((std::ptr::null(), 0), |t| c_copy(reasoning_buf, t.as_bytes()));
         let error = ev.error.map(fastgpt_error::new);
-        let (text_ptr, text_len) = text.as_deref().map_or((std::ptr::null(), 0), bytes);
-        let (reasoning_ptr, reasoning_len) = reasoning.as_deref().map_or((std::ptr::null(), 0), bytes);
         let c_event = fastgpt_event {
             kind: ev.kind as u32,
-            name: bytes(&name).0,
-            name_len: bytes(&name).1,
-            data: bytes(&data).0,
-            data_len: bytes(&data).1,
+            name,
+            name_len,
+            data,
+            data_len,
             text: text_ptr,
             text_len,
             reasoning: reasoning_ptr,
@@ -134,7 +145,7 @@ impl Callback {
         unsafe { (self.cb)(self.userdata, &c_event) };
     }
 
-    fn handle(&self, msg: Message) -> Flow {
+    fn handle(&mut self, msg: Message) -> Flow {
         match msg {
             Message::Event(ev) => self.event(ev),
             Message::Complete(result) => {
@@ -147,7 +158,7 @@ impl Callback {
 
 fn callback_arg(cb: fastgpt_event_cb, userdata: *mut c_void) -> Result<Callback, Error> {
     let cb = cb.ok_or_else(|| Error::new(ErrorKind::NullArgument, "cb is NULL"))?;
-    Ok(Callback { cb, userdata })
+    Ok(Callback::new(cb, userdata))
 }
 
 /// Parses and checks `request_json` for `endpoint`, before any I/O.
@@ -196,7 +207,7 @@ pub(crate) unsafe fn unary_async(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let prepared = prepare()?;
-        let callback = callback_arg(cb, userdata)?;
+        let mut callback = callback_arg(cb, userdata)?;
         let cancel = fastgpt_cancel::token_of(cancel);
         runtime::spawn_op(move |_| client.call(prepared, cancel), move |msg| callback.handle(msg))
     })
@@ -216,11 +227,11 @@ pub(crate) unsafe fn stream_blocking(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let (prepared, options) = stream_request(request_json)?;
-        let callback = cb.map(|cb| Callback { cb, userdata });
+        let mut callback = cb.map(|cb| Callback::new(cb, userdata));
         let cancel = fastgpt_cancel::token_of(cancel);
         let resp = runtime::run_blocking(
             move |mailbox| client.stream(prepared, options, cancel, mailbox),
-            |ev| callback.as_ref().map_or(Flow::Continue, |c| c.event(ev)),
+            |ev| callback.as_mut().map_or(Flow::Continue, |c| c.event(ev)),
         )?;
         if !out_response.is_null() {
             *out_response = fastgpt_response::into_raw(resp);
@@ -242,7 +253,7 @@ pub(crate) unsafe fn stream_async(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let (prepared, options) = stream_request(request_json)?;
-        let callback = callback_arg(cb, userdata)?;
+        let mut callback = callback_arg(cb, userdata)?;
         let cancel = fastgpt_cancel::token_of(cancel);
         runtime::spawn_op(
             move |mailbox| client.stream(prepared, options, cancel, mailbox),
