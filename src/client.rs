@@ -80,6 +80,7 @@ impl Client {
             let mut interpreter = StreamInterpreter::new(request.detail, request.chat_id);
             let mut parser = SseParser::new(self.transport.config.max_event_bytes);
             let mut frames = Vec::new();
+            let mut batch = Vec::new();
             if !is_sse {
                 // FastGPT reports errors found before the workflow starts as HTTP 200 without the
                 // event-stream type and an `event: error` body; anything else is not a stream.
@@ -93,14 +94,12 @@ impl Client {
                 }
                 parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
-                for frame in frames.drain(..) {
-                    let event = self.redact_event(interpreter.on_frame(frame)?);
-                    mailbox.send_event(event).await?;
-                    if interpreter.finished() {
-                        break;
-                    }
-                }
-                return interpreter.finish(status, headers);
+                let (_, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                mailbox.send_events(&mut batch).await?;
+                return match failure {
+                    Some(e) => Err(e),
+                    None => interpreter.finish(status, headers),
+                };
             }
             let idle = self.transport.config.stream_idle_timeout;
             let mut resp = resp;
@@ -123,12 +122,13 @@ impl Client {
                     }
                 };
                 parser.feed(&chunk, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
-                for frame in frames.drain(..) {
-                    let event = self.redact_event(interpreter.on_frame(frame)?);
-                    mailbox.send_event(event).await?;
-                    if interpreter.finished() {
-                        break 'read;
-                    }
+                let (finished, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                mailbox.send_events(&mut batch).await?;
+                if let Some(e) = failure {
+                    return Err(e);
+                }
+                if finished {
+                    break 'read;
                 }
                 // One wake-up of a blocking caller per network read, not per event.
                 mailbox.flush();
@@ -136,6 +136,26 @@ impl Client {
             interpreter.finish(status, headers)
         };
         self.run(work, cancel, Some(&abort)).await
+    }
+
+    /// Interprets the frames of one read into `batch`, up to the end of the stream (true) or a bad
+    /// frame, whose error is returned so the events before it are still delivered first.
+    fn interpret(
+        &self,
+        interpreter: &mut StreamInterpreter,
+        frames: &mut Vec<crate::sse::SseEvent>,
+        batch: &mut Vec<crate::events::StreamEvent>,
+    ) -> (bool, Option<Error>) {
+        for frame in frames.drain(..) {
+            match interpreter.on_frame(frame) {
+                Ok(event) => batch.push(self.redact_event(event)),
+                Err(e) => return (false, Some(e)),
+            }
+            if interpreter.finished() {
+                return (true, None);
+            }
+        }
+        (false, None)
     }
 
     /// An `event: error` frame's error is handed to the callback as it arrives: hide the key in it

@@ -159,26 +159,42 @@ impl Mailbox {
         })
     }
 
-    /// Queues an event, waiting for room. Fails when the handler aborted the operation.
+    /// Queues the events of one network read (and empties `events`), waiting for room as needed:
+    /// one lock and one room reservation per read rather than per event. Fails when the handler
+    /// aborted the operation.
     ///
     /// A blocking caller is woken by [`Mailbox::flush`] (after all the events of one network read),
     /// before this waits for room, and by the completion: one wake-up per read, not per event.
-    pub async fn send_event(self: &Arc<Self>, event: StreamEvent) -> Result<(), Error> {
-        let bytes = cost(&event) as u32;
-        match self.slots.try_acquire_many(bytes) {
-            Ok(permit) => permit.forget(),
-            Err(_) => {
-                self.flush();
-                tokio::select! {
-                    permit = self.slots.acquire_many(bytes) => permit.expect("never closed").forget(),
-                    _ = self.abort.cancelled() => return Err(aborted_error()),
+    pub async fn send_events(self: &Arc<Self>, events: &mut Vec<StreamEvent>) -> Result<(), Error> {
+        while !events.is_empty() {
+            // As many events as fit in the mailbox at once (at least one: costs are capped).
+            let mut take = 0;
+            let mut bytes = 0;
+            for event in events.iter() {
+                let c = cost(event);
+                if take > 0 && bytes + c > MAILBOX_BYTES {
+                    break;
+                }
+                take += 1;
+                bytes += c;
+            }
+            match self.slots.try_acquire_many(bytes as u32) {
+                Ok(permit) => permit.forget(),
+                Err(_) => {
+                    self.flush();
+                    tokio::select! {
+                        permit = self.slots.acquire_many(bytes as u32) => permit.expect("never closed").forget(),
+                        _ = self.abort.cancelled() => return Err(aborted_error()),
+                    }
                 }
             }
+            if self.abort.is_cancelled() {
+                return Err(aborted_error());
+            }
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.queue.extend(events.drain(..take).map(Message::Event));
+            self.schedule(state, false);
         }
-        if self.abort.is_cancelled() {
-            return Err(aborted_error());
-        }
-        self.push(Message::Event(event), false);
         Ok(())
     }
 
@@ -199,6 +215,11 @@ impl Mailbox {
     fn push(self: &Arc<Self>, msg: Message, wake: bool) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.queue.push_back(msg);
+        self.schedule(state, wake);
+    }
+
+    /// After queueing: wakes the blocking caller (if `wake`) or makes sure a drain job runs.
+    fn schedule(self: &Arc<Self>, mut state: std::sync::MutexGuard<'_, MailboxState>, wake: bool) {
         if !self.pool {
             if wake && state.waiting {
                 self.ready.notify_one();

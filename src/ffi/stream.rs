@@ -72,7 +72,7 @@ struct Callback {
     userdata: *mut c_void,
     /// NUL-terminated copies of the current event's strings, reused from event to event so a
     /// stream allocates nothing here per event.
-    scratch: [Vec<u8>; 4],
+    scratch: [Vec<u8>; 3],
 }
 
 // SAFETY: the contract makes the caller responsible for userdata being usable from library threads.
@@ -91,10 +91,13 @@ impl Callback {
         Callback { cb, userdata, scratch: Default::default() }
     }
 
-    fn event(&mut self, ev: StreamEvent) -> Flow {
-        let [name_buf, data_buf, text_buf, reasoning_buf] = &mut self.scratch;
+    fn event(&mut self, mut ev: StreamEvent) -> Flow {
+        let [name_buf, text_buf, reasoning_buf] = &mut self.scratch;
         let (name, name_len) = c_copy(name_buf, ev.name.as_bytes());
-        let (data, data_len) = c_copy(data_buf, &ev.data);
+        // The event is ours: NUL-terminate its data in place (the SSE parser leaves room for it).
+        let data_len = ev.data.len();
+        ev.data.push(0);
+        let data = ev.data.as_ptr().cast::<c_char>();
         let (text_ptr, text_len) = ev.text().map_or((std::ptr::null(), 0), |t| c_copy(text_buf, t.as_bytes()));
         let (reasoning_ptr, reasoning_len) =
             ev.reasoning().map_or((std::ptr::null(), 0), |t| c_copy(reasoning_buf, t.as_bytes()));
