@@ -16,6 +16,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use tokio::runtime::Runtime;
@@ -97,6 +98,125 @@ pub async fn catch_panic<T>(fut: impl Future<Output = Result<T, Error>>) -> Resu
     match AssertUnwindSafe(fut).catch_unwind().await {
         Ok(r) => r,
         Err(_) => Err(Error::new(ErrorKind::Panic, "internal panic in libfastgpt (please report it)")),
+    }
+}
+
+/// The threads that run async callbacks: a few long-lived threads that take mailboxes with
+/// messages waiting from one queue, so a busy process hands completions to a thread that is already
+/// awake instead of waking one per completion (what `spawn_blocking` per completion cost: about
+/// four context switches per call). A callback may block, so a watcher adds a thread whenever the
+/// queue has waited [`STALL`] without progress: a blocked callback delays others by that at most.
+struct CallbackThreads {
+    state: Mutex<CallbackState>,
+    work: Condvar,
+    watch: Condvar,
+}
+
+#[derive(Default)]
+struct CallbackState {
+    ready: VecDeque<Arc<Mailbox>>,
+    threads: usize,
+    idle: usize,
+    running: usize,
+    /// Mailboxes drained so far: the watcher's sign of progress.
+    drained: u64,
+    watcher_asleep: bool,
+}
+
+/// How long queued callbacks may wait without progress before another thread is added.
+const STALL: Duration = Duration::from_millis(1);
+/// An idle callback thread beyond the first exits after this long.
+const KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+impl CallbackThreads {
+    fn get() -> &'static CallbackThreads {
+        static THREADS: OnceLock<CallbackThreads> = OnceLock::new();
+        static WATCHER: std::sync::Once = std::sync::Once::new();
+        let threads = THREADS.get_or_init(|| CallbackThreads {
+            state: Mutex::new(CallbackState::default()),
+            work: Condvar::new(),
+            watch: Condvar::new(),
+        });
+        WATCHER.call_once(|| {
+            let _ = std::thread::Builder::new().name("fastgpt-cb-watch".into()).spawn(|| threads.watch_loop());
+        });
+        threads
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CallbackState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn submit(&'static self, mailbox: Arc<Mailbox>) {
+        let mut state = self.lock();
+        state.ready.push_back(mailbox);
+        // A running thread takes the next mailbox when it is done; wake one only if none runs.
+        if state.running == 0 {
+            if state.idle > 0 {
+                self.work.notify_one();
+            } else {
+                self.add_thread(&mut state);
+            }
+        }
+        if state.watcher_asleep {
+            state.watcher_asleep = false;
+            self.watch.notify_one();
+        }
+    }
+
+    fn add_thread(&'static self, state: &mut CallbackState) {
+        let spawned = std::thread::Builder::new().name("fastgpt-cb".into()).spawn(move || self.thread_loop());
+        if spawned.is_ok() {
+            state.threads += 1;
+        }
+    }
+
+    fn thread_loop(&self) {
+        let mut state = self.lock();
+        loop {
+            if let Some(mailbox) = state.ready.pop_front() {
+                state.running += 1;
+                drop(state);
+                mailbox.drain();
+                drop(mailbox);
+                state = self.lock();
+                state.running -= 1;
+                state.drained += 1;
+                continue;
+            }
+            state.idle += 1;
+            let (guard, wait) = self.work.wait_timeout(state, KEEP_ALIVE).unwrap_or_else(|p| p.into_inner());
+            state = guard;
+            state.idle -= 1;
+            if wait.timed_out() && state.ready.is_empty() && state.threads > 1 {
+                state.threads -= 1;
+                return;
+            }
+        }
+    }
+
+    /// Sleeps while there is nothing queued; while there is, checks every STALL that the queue
+    /// moves, and adds a thread when it does not (every thread is in a slow or blocked callback).
+    fn watch_loop(&'static self) {
+        let mut state = self.lock();
+        loop {
+            if state.ready.is_empty() && state.running == 0 {
+                state.watcher_asleep = true;
+                state = self.watch.wait(state).unwrap_or_else(|p| p.into_inner());
+                continue;
+            }
+            let seen = state.drained;
+            drop(state);
+            std::thread::sleep(STALL);
+            state = self.lock();
+            if !state.ready.is_empty() && state.drained == seen {
+                if state.idle > 0 {
+                    self.work.notify_one();
+                } else {
+                    self.add_thread(&mut state);
+                }
+            }
+        }
     }
 }
 
@@ -227,10 +347,7 @@ impl Mailbox {
         } else if !state.draining {
             state.draining = true;
             drop(state);
-            let me = Arc::clone(self);
-            if let Ok(rt) = runtime() {
-                rt.spawn_blocking(move || me.drain());
-            }
+            CallbackThreads::get().submit(Arc::clone(self));
         }
     }
 

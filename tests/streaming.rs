@@ -152,3 +152,33 @@ fn slow_callback_only_slows_its_own_stream() {
     assert_eq!(events.iter().filter(|e| e.text.is_some()).count(), 200);
     assert_eq!(events.last().unwrap().status, FASTGPT_OK);
 }
+
+#[test]
+fn a_blocked_callback_does_not_hold_up_other_operations() {
+    let mock = mock();
+    let client = Client::for_mock(&mock, json!({}));
+    let request = c"{\"appId\":\"66e29b870b24ce35330c0f08\"}";
+    // Operation A's COMPLETE callback blocks for 1.5 s on a callback thread...
+    let blocked = Arc::new(Collector { delay_per_event: Some(Duration::from_millis(1500)), ..Default::default() });
+    let st = unsafe {
+        fastgpt_get_chat_histories_async(
+            client.raw(),
+            request.as_ptr(),
+            std::ptr::null(),
+            Some(collect),
+            userdata(&blocked),
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(st, FASTGPT_OK);
+    std::thread::sleep(Duration::from_millis(200));
+    // ...while B, C and D still get theirs promptly on other threads.
+    let start = Instant::now();
+    for _ in 0..3 {
+        let (events, result) = call_async(fastgpt_get_chat_histories_async, &client, &json!({"appId": APP_ID}));
+        result.unwrap();
+        assert_ne!(events[0].thread, std::thread::current().id());
+    }
+    assert!(start.elapsed() < Duration::from_millis(700), "{:?}", start.elapsed());
+    blocked.wait_complete(Duration::from_secs(5));
+}
