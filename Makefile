@@ -20,7 +20,7 @@ DEBUG_DIR := $(ROOT)/target/debug
 RELEASE_DIR := $(ROOT)/target/release
 MOCK := $(DEBUG_DIR)/fastgpt-mock
 
-.PHONY: all build lib demo deps test test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench \
+.PHONY: all build lib demo deps test test-rust test-asan test-asan-rust test-valgrind test-go test-install test-fuzz test-bench \
         install uninstall bench clean
 
 all: build
@@ -42,7 +42,7 @@ demo: build
 	@scripts/with-mock.sh $(DEBUG_DIR)/c-examples/stream_chat $(if $(Q),"$(Q)","Hello from libfastgpt")
 
 test: deps
-	$(MAKE) test-rust test-asan test-valgrind test-go test-install test-fuzz test-bench
+	$(MAKE) test-rust test-asan test-asan-rust test-valgrind test-go test-install test-fuzz test-bench
 	@echo "make test: all suites passed"
 
 # What the tests need beyond Rust, Go and a C compiler (apt/pip/cargo installs; quick when present).
@@ -55,6 +55,14 @@ test-rust:
 # The C programs (examples, fork and secrets checks) again, built with AddressSanitizer + LeakSanitizer.
 test-asan: build
 	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples --test fork --test secrets
+
+# The Rust fault matrix and the C-ABI bad-input walk, the library itself built with AddressSanitizer
+# (stable rustc; RUSTC_BOOTSTRAP only unlocks the -Z flag). Its own target dir: the instrumented
+# build does not disturb the normal one.
+test-asan-rust:
+	RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR=target/asan \
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(ROOT)/tests/lsan.supp \
+	    $(CARGO) test --target x86_64-unknown-linux-gnu --test fault_matrix --test abi_bad_input
 
 test-valgrind: build
 	scripts/valgrind-examples.sh
