@@ -4,51 +4,16 @@
 //!
 //! `FASTGPT_SANITIZE=address` builds them with AddressSanitizer (and LeakSanitizer) — CI does.
 
+#[path = "common/cc.rs"]
+mod cc;
 mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::*;
 
-fn target_dir() -> PathBuf {
-    // target/<profile>/deps/<test binary> -> target/<profile>
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
-}
-
-fn compile(source: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let libdir = target_dir();
-    assert!(libdir.join("libfastgpt.so").exists(), "libfastgpt.so is built next to the tests");
-    let out_dir = libdir.join("c-examples");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let cpp = source.ends_with(".cpp");
-    let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
-    let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
-    let exe = out_dir.join(format!("{stem}{}", sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))));
-    let compiler = cc::Build::new()
-        .target(env!("FASTGPT_BUILD_TARGET"))
-        .host(env!("FASTGPT_BUILD_HOST"))
-        .opt_level(1)
-        .cpp(cpp)
-        .cargo_metadata(false)
-        .cargo_warnings(false)
-        .get_compiler();
-    let mut cmd = compiler.to_command();
-    cmd.args([if cpp { "-std=c++17" } else { "-std=c11" }, "-Wall", "-Wextra", "-Werror", "-g", "-pthread"]);
-    if !cpp {
-        cmd.arg("-Wpedantic").arg("-D_POSIX_C_SOURCE=200809L");
-    }
-    if let Some(s) = &sanitize {
-        cmd.arg(format!("-fsanitize={s}")).arg("-fno-omit-frame-pointer");
-    }
-    cmd.arg("-I").arg(root.join("include"));
-    cmd.arg(root.join("examples").join(source));
-    cmd.arg("-L").arg(&libdir).arg("-lfastgpt").arg(format!("-Wl,-rpath,{}", libdir.display()));
-    cmd.arg("-o").arg(&exe);
-    let out = cmd.output().expect("the C compiler runs");
-    assert!(out.status.success(), "compiling {source} failed:\n{}", String::from_utf8_lossy(&out.stderr));
-    exe
+fn compile(example: &str) -> PathBuf {
+    cc::compile_c(&format!("examples/{example}"))
 }
 
 fn run(exe: &Path, mock: &MockServer, args: &[&str], config: Option<&str>) -> Output {

@@ -87,17 +87,7 @@ fn callback_abort_ends_with_aborted_status() {
     assert_eq!(events.len(), 3, "nothing delivered after the abort");
 
     let collector = Arc::new(Collector { abort_after: Some(2), ..Default::default() });
-    let st = unsafe {
-        fastgpt_stream_chat_completion_async(
-            client.raw(),
-            c"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".as_ptr(),
-            std::ptr::null(),
-            Some(collect),
-            userdata(&collector),
-            std::ptr::null_mut(),
-        )
-    };
-    assert_eq!(st, FASTGPT_OK);
+    start_stream_async(&client, &chat_request("x"), &collector);
     let events = collector.wait_complete(Duration::from_secs(10));
     assert_eq!(events.len(), 3, "two events, then COMPLETE");
     assert_eq!(events[2].status, FASTGPT_ERR_ABORTED_BY_CALLBACK);
@@ -133,17 +123,7 @@ fn slow_callback_only_slows_its_own_stream() {
     let mock = mock();
     let client = Client::for_mock(&mock, json!({"headers": {"x-mock-stream-events": "200"}}));
     let slow = Arc::new(Collector { delay_per_event: Some(Duration::from_millis(5)), ..Default::default() });
-    let st = unsafe {
-        fastgpt_stream_chat_completion_async(
-            client.raw(),
-            c"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".as_ptr(),
-            std::ptr::null(),
-            Some(collect),
-            userdata(&slow),
-            std::ptr::null_mut(),
-        )
-    };
-    assert_eq!(st, FASTGPT_OK);
+    start_stream_async(&client, &chat_request("x"), &slow);
     // Meanwhile a fast unary call on the same client is not held up.
     let start = Instant::now();
     call(fastgpt_get_chat_histories, &client, &json!({"appId": APP_ID})).unwrap();

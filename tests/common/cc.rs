@@ -1,7 +1,6 @@
-//! Compiles a C test program against the built libfastgpt.so with the cc crate, the same way
-//! tests/c_examples.rs builds the examples (`-std=c11 -Wall -Wextra -Werror -Wpedantic`;
-//! `FASTGPT_SANITIZE=address` adds AddressSanitizer). Include with
-//! `#[path = "common/cc.rs"] mod cc;`.
+//! Compiles a C (or C++) program against the built libfastgpt.so with the cc crate, as a user
+//! would: `-std=c11 -Wall -Wextra -Werror -Wpedantic` (`.cpp`: `-std=c++17 -Wall -Wextra -Werror`);
+//! `FASTGPT_SANITIZE=address` adds AddressSanitizer. Include with `#[path = "common/cc.rs"] mod cc;`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// Compiles `source` (relative to the repository root) into target/<profile>/c-tests/.
+/// `.cpp` sources are compiled as C++17.
 pub fn compile_c(source: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let libdir = target_dir();
@@ -23,15 +23,30 @@ pub fn compile_c(source: &str) -> PathBuf {
     let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
     let exe = out_dir.join(format!("{stem}{}", sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))));
+    let cpp = source.ends_with(".cpp");
     let compiler = cc::Build::new()
         .target(env!("FASTGPT_BUILD_TARGET"))
         .host(env!("FASTGPT_BUILD_HOST"))
         .opt_level(1)
+        .cpp(cpp)
         .cargo_metadata(false)
         .cargo_warnings(false)
         .get_compiler();
     let mut cmd = compiler.to_command();
-    cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wpedantic", "-g", "-pthread", "-D_POSIX_C_SOURCE=200809L"]);
+    if cpp {
+        cmd.args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-g", "-pthread"]);
+    } else {
+        cmd.args([
+            "-std=c11",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-Wpedantic",
+            "-g",
+            "-pthread",
+            "-D_POSIX_C_SOURCE=200809L",
+        ]);
+    }
     if let Some(s) = &sanitize {
         cmd.arg(format!("-fsanitize={s}")).arg("-fno-omit-frame-pointer");
     }

@@ -337,6 +337,25 @@ pub fn stream_with(
     }
 }
 
+/// Starts an async stream delivering to `collector`; the start must succeed.
+pub fn start_stream_async(client: &Client, request: &Value, collector: &Arc<Collector>) {
+    let request = CString::new(request.to_string()).unwrap();
+    let mut err = std::ptr::null_mut();
+    let st = unsafe {
+        fastgpt_stream_chat_completion_async(
+            client.raw(),
+            request.as_ptr(),
+            std::ptr::null(),
+            Some(collect),
+            userdata(collector),
+            &mut err,
+        )
+    };
+    if st != FASTGPT_OK {
+        panic!("stream start failed: {:?}", Failure::take(st, err));
+    }
+}
+
 pub fn stream_async(client: &Client, request: &Value) -> (Vec<Event>, Result<Reply, Failure>) {
     let collector = Arc::new(Collector::default());
     let request = CString::new(request.to_string()).unwrap();
