@@ -49,7 +49,7 @@ test: deps
 deps:
 	scripts/ci-deps.sh
 
-test-rust:
+test-rust: build
 	$(CARGO) test --workspace
 
 # The C programs (examples, fork and secrets checks) again, built with AddressSanitizer + LeakSanitizer.

@@ -9,16 +9,11 @@ use std::process::Command;
 
 use fastgpt::ffi::status::FASTGPT_ABI_VERSION;
 
-fn target_dir() -> PathBuf {
-    // target/<profile>/deps/<test binary> -> target/<profile>
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
-}
+#[path = "common/cc.rs"]
+mod cc;
 
 fn library() -> PathBuf {
-    let so = target_dir().join("libfastgpt.so");
-    assert!(so.exists(), "{} is built next to the tests", so.display());
-    so
+    cc::built_library()
 }
 
 fn run(program: &str, args: &[&str], file: &Path) -> String {

@@ -12,12 +12,24 @@ pub fn target_dir() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
+/// target/<profile>/libfastgpt.so, the library the tests link and inspect.
+pub fn built_library() -> PathBuf {
+    // `cargo test` alone builds the cdylib in deps/ without copying it up (`cargo build` does):
+    // link it where the SONAME link (libfastgpt.so.0 -> libfastgpt.so, made by build.rs) expects it.
+    let lib = target_dir().join("libfastgpt.so");
+    if !lib.exists() {
+        let _ = std::os::unix::fs::symlink("deps/libfastgpt.so", &lib);
+    }
+    assert!(lib.exists(), "libfastgpt.so is built next to the tests (or in deps/)");
+    lib
+}
+
 /// Compiles `source` (relative to the repository root) into target/<profile>/c-tests/.
 /// `.cpp` sources are compiled as C++17.
 pub fn compile_c(source: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    built_library();
     let libdir = target_dir();
-    assert!(libdir.join("libfastgpt.so").exists(), "libfastgpt.so is built next to the tests");
     let out_dir = libdir.join("c-tests");
     std::fs::create_dir_all(&out_dir).unwrap();
     let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
