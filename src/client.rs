@@ -13,7 +13,7 @@ use crate::error::{classify_failure, looks_like_html, snippet, Envelope, Error, 
 use crate::events::StreamInterpreter;
 use crate::runtime::{cancellable, Mailbox};
 use crate::sse::SseParser;
-use crate::transport::{header_pairs, read_capped, Response, Transport};
+use crate::transport::{read_capped, Response, Transport};
 
 pub struct Client {
     transport: Transport,
@@ -43,9 +43,9 @@ impl Client {
     pub async fn call(self: Arc<Self>, req: Prepared, cancel: Option<CancellationToken>) -> Result<Response, Error> {
         let work = async {
             let deadline = Instant::now() + self.transport.config.timeout;
-            let resp = self.transport.send(&req, deadline).await?;
+            let mut resp = self.transport.send(&req, deadline).await?;
             let status = resp.status().as_u16();
-            let headers = header_pairs(resp.headers());
+            let headers = std::mem::take(resp.headers_mut());
             let cap = self.transport.config.max_response_bytes;
             let body = match tokio::time::timeout_at(deadline.into(), read_capped(resp, cap)).await {
                 Ok(body) => body?,
@@ -69,11 +69,10 @@ impl Client {
         let abort = mailbox.abort.clone();
         let work = async {
             let deadline = Instant::now() + self.transport.config.timeout;
-            let resp = self.transport.send(&req, deadline).await?;
+            let mut resp = self.transport.send(&req, deadline).await?;
             let status = resp.status().as_u16();
-            let headers = header_pairs(resp.headers());
-            let is_sse = resp
-                .headers()
+            let headers = std::mem::take(resp.headers_mut());
+            let is_sse = headers
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
@@ -102,7 +101,6 @@ impl Client {
                 };
             }
             let idle = self.transport.config.stream_idle_timeout;
-            let mut resp = resp;
             'read: loop {
                 let chunk = match tokio::time::timeout(idle, resp.chunk()).await {
                     Ok(Ok(Some(chunk))) => chunk,

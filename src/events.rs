@@ -276,7 +276,7 @@ impl StreamInterpreter {
     }
 
     /// At EOF: the accumulated response, or why the stream failed.
-    pub fn finish(self, http_status: u16, headers: Vec<(String, String)>) -> Result<Response, Error> {
+    pub fn finish(self, http_status: u16, headers: reqwest::header::HeaderMap) -> Result<Response, Error> {
         if let Some(err) = self.error {
             return Err(err);
         }
@@ -380,7 +380,7 @@ mod tests {
                 break;
             }
         }
-        (events, it.finish(200, vec![]))
+        (events, it.finish(200, Default::default()))
     }
 
     const CHUNK: &str = r#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":"TEXT"},"index":0,"finish_reason":null}]}"#;

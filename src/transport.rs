@@ -87,8 +87,8 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
-    /// Header names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
+    /// As received (names are lower case).
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// Where the result is within `body`: the envelope's `data`, or all of it.
     pub data: std::ops::Range<usize>,
@@ -120,10 +120,6 @@ fn redirect_policy() -> reqwest::redirect::Policy {
             attempt.follow()
         }
     })
-}
-
-pub fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers.iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect()
 }
 
 impl Transport {
@@ -166,7 +162,9 @@ impl Transport {
                 .map_err(|e| Error::invalid_argument(format!("ca_cert_pem is not PEM certificates: {e}")))?;
             // Text without a single certificate would silently trust nothing extra.
             if certs.is_empty() {
-                return Err(Error::invalid_argument("ca_cert_pem holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+                return Err(Error::invalid_argument(
+                    "ca_cert_pem holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                ));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
@@ -286,7 +284,8 @@ pub async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Vec<
     if resp.content_length().is_some_and(|n| n > cap as u64) {
         return Err(too_large(cap));
     }
-    let mut body = Vec::with_capacity(resp.content_length().map_or(8192, |n| (n as usize).min(cap)));
+    // One spare byte: the C layer NUL-terminates the body in place.
+    let mut body = Vec::with_capacity(resp.content_length().map_or(8192, |n| (n as usize).min(cap) + 1));
     while let Some(chunk) = resp
         .chunk()
         .await

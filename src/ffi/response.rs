@@ -1,14 +1,16 @@
 //! `fastgpt_response`: the HTTP status, headers and body of a successful call.
 
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 
 use crate::transport::Response;
 
 /// A successful call's result. Immutable; borrowed pointers stay valid until `fastgpt_response_free`.
 pub struct fastgpt_response {
     status: u16,
-    /// Lower-case names and NUL-terminated values.
-    headers: Vec<(String, CString)>,
+    /// `name\0value\0` for every header (names lower case), in one buffer.
+    headers: Vec<u8>,
+    /// Where each header's name and value start in `headers`.
+    header_index: Vec<(usize, usize)>,
     /// The body with a NUL appended.
     body: Vec<u8>,
     /// The envelope's `data` with a NUL appended; None when the result is the whole body.
@@ -19,8 +21,21 @@ impl fastgpt_response {
     pub(crate) fn new(resp: Response) -> fastgpt_response {
         let whole = resp.data == (0..resp.body.len());
         let data = (!whole).then(|| super::nul_terminated(resp.data().to_vec()));
-        let headers = resp.headers.into_iter().filter_map(|(k, v)| CString::new(v).ok().map(|v| (k, v))).collect();
-        fastgpt_response { status: resp.status, headers, body: super::nul_terminated(resp.body), data }
+        let mut headers = Vec::new();
+        let mut header_index = Vec::with_capacity(resp.headers.len());
+        for (name, value) in &resp.headers {
+            let value = value.as_bytes();
+            if value.contains(&0) {
+                continue; // not representable as a C string (and not valid HTTP anyway)
+            }
+            let name_at = headers.len();
+            headers.extend_from_slice(name.as_str().as_bytes());
+            headers.push(0);
+            header_index.push((name_at, headers.len()));
+            headers.extend_from_slice(value);
+            headers.push(0);
+        }
+        fastgpt_response { status: resp.status, headers, header_index, body: super::nul_terminated(resp.body), data }
     }
 
     pub(crate) fn into_raw(resp: Response) -> *mut fastgpt_response {
@@ -73,7 +88,10 @@ pub extern "C" fn fastgpt_response_header(resp: *const fastgpt_response, name: *
     // SAFETY: NULL or a live response; NULL or a NUL-terminated name.
     let (Some(resp), false) = (unsafe { resp.as_ref() }, name.is_null()) else { return std::ptr::null() };
     let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else { return std::ptr::null() };
-    resp.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+    resp.header_index
+        .iter()
+        .find(|(name_at, value_at)| resp.headers[*name_at..value_at - 1].eq_ignore_ascii_case(name.as_bytes()))
+        .map_or(std::ptr::null(), |(_, value_at)| resp.headers[*value_at..].as_ptr().cast())
 }
 
 /// Frees a response. NULL is a no-op.
