@@ -160,7 +160,7 @@ impl Client {
     /// like in the operation's final error (a server may quote the Authorization header).
     fn redact_event(&self, mut event: crate::events::StreamEvent) -> crate::events::StreamEvent {
         if let Some(key) = &self.transport.config.api_key {
-            event.error = event.error.map(|e| e.redact(key));
+            event.error = event.error.map(|e| Box::new(e.redact(key)));
         }
         event
     }

@@ -78,8 +78,9 @@ pub struct StreamEvent {
     pub text: Option<Delta>,
     /// ANSWER: the reasoning delta, never empty.
     pub reasoning: Option<Delta>,
-    /// ERROR: the error the frame carries (the stream then ends with it).
-    pub error: Option<Error>,
+    /// ERROR: the error the frame carries (the stream then ends with it). Boxed: events are moved
+    /// through the mailbox by value, and the common ones carry no error.
+    pub error: Option<Box<Error>>,
 }
 
 impl StreamEvent {
@@ -211,7 +212,7 @@ impl StreamInterpreter {
             EventKind::Error => {
                 let err = stream_error(&data);
                 self.error = Some(err.clone());
-                error = Some(err);
+                error = Some(Box::new(err));
             }
             EventKind::FlowResponses => self.flow_responses = parse_json(&data),
             EventKind::FlowNodeResponse => self.node_responses.extend(parse_json(&data)),

@@ -101,7 +101,7 @@ impl Callback {
         let (text_ptr, text_len) = ev.text().map_or((std::ptr::null(), 0), |t| c_copy(text_buf, t.as_bytes()));
         let (reasoning_ptr, reasoning_len) =
             ev.reasoning().map_or((std::ptr::null(), 0), |t| c_copy(reasoning_buf, t.as_bytes()));
-        let error = ev.error.map(fastgpt_error::new);
+        let error = ev.error.map(|e| fastgpt_error::new(*e));
         let c_event = fastgpt_event {
             kind: ev.kind as u32,
             name,
