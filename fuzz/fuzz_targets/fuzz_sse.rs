@@ -95,7 +95,7 @@ fuzz_target!(|input: &[u8]| {
         }
     }
     if !failed {
-        if let Ok(resp) = interpreter.finish(200, Vec::new()) {
+        if let Ok(resp) = interpreter.finish(200, Default::default()) {
             let v: serde_json::Value = serde_json::from_slice(&resp.body).expect("the accumulated response is JSON");
             assert!(v["choices"][0]["message"]["content"].is_string(), "{v}");
         }
