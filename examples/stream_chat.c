@@ -84,6 +84,7 @@ int main(int argc, char **argv) {
     fastgpt_status status =
         fastgpt_stream_chat_completion(client, request, NULL, on_event, &progress, &response, &err);
     putchar('\n');
+    fflush(stdout); /* the answer line before the summary on stderr */
     if (status != FASTGPT_OK) {
         fprintf(stderr, "stream failed: %s (%s, HTTP %d, FastGPT code %lld)\n",
                 fastgpt_error_message(err), fastgpt_status_str(status),
