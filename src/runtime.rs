@@ -6,10 +6,10 @@
 //! any thread, including a host's own tokio worker and our callback threads.
 //!
 //! Delivery: an operation's task pushes messages into a bounded [`Mailbox`]. A handler drains it
-//! either on the calling thread (blocking stream) or on a blocking-pool thread scheduled only while
-//! messages are waiting (async calls), so a thousand idle streams hold no threads, one operation's
-//! messages are handled in order and one at a time, and a slow handler slows only its operation
-//! (the task waits for room: TCP backpressure, never an unbounded queue).
+//! either on the calling thread (blocking calls) or on one of the [`CallbackThreads`], which take a
+//! mailbox only while it has messages waiting (async calls), so a thousand idle streams hold no
+//! threads, one operation's messages are handled in order and one at a time, and a slow handler
+//! slows only its operation (the task waits for room: TCP backpressure, never an unbounded queue).
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -27,7 +27,6 @@ use crate::error::{Error, ErrorKind};
 use crate::events::StreamEvent;
 use crate::transport::Response;
 
-static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 static FORKED: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn mark_forked_child() {
@@ -48,10 +47,8 @@ pub fn check_fork() -> Result<(), Error> {
 
 pub fn runtime() -> Result<&'static Runtime, Error> {
     check_fork()?;
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let mut err = None;
+    // A runtime that failed to start stays failed: every call reports it (none may hang).
+    static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
     let rt = RUNTIME.get_or_init(|| {
         // SAFETY: registering a plain function without captured state; it only stores an atomic.
         unsafe { libc::pthread_atfork(None, None, Some(mark_forked_child)) };
@@ -61,15 +58,9 @@ pub fn runtime() -> Result<&'static Runtime, Error> {
             .thread_name("fastgpt-io")
             .enable_all()
             .build()
-            .unwrap_or_else(|e| {
-                err = Some(e.to_string());
-                tokio::runtime::Builder::new_current_thread().build().expect("a minimal runtime")
-            })
+            .map_err(|e| e.to_string())
     });
-    match err {
-        Some(e) => Err(Error::new(ErrorKind::Internal, format!("cannot start the I/O runtime: {e}"))),
-        None => Ok(rt),
-    }
+    rt.as_ref().map_err(|e| Error::new(ErrorKind::Internal, format!("cannot start the I/O runtime: {e}")))
 }
 
 /// rustls needs a process-wide crypto provider; ours is ring (small, quick to build).
@@ -448,6 +439,24 @@ fn aborted_error() -> Error {
     Error::new(ErrorKind::AbortedByCallback, "the callback returned non-zero and aborted the operation")
 }
 
+/// Creates the operation's mailbox and starts `op` on the runtime; the task ends by queueing the
+/// result (a panic inside `op` becomes FASTGPT_ERR_PANIC), so the completion always arrives.
+fn start<F, Fut>(op: F, handler: Option<Handler>) -> Result<Arc<Mailbox>, Error>
+where
+    F: FnOnce(Arc<Mailbox>) -> Fut,
+    Fut: Future<Output = Result<Response, Error>> + Send + 'static,
+{
+    let rt = runtime()?;
+    let mailbox = Mailbox::new(handler);
+    let fut = op(Arc::clone(&mailbox));
+    let task_mailbox = Arc::clone(&mailbox);
+    rt.spawn(async move {
+        let result = catch_panic(fut).await;
+        task_mailbox.complete(result);
+    });
+    Ok(mailbox)
+}
+
 /// Starts `op` on the runtime and returns at once; `handler` gets its events and then exactly one
 /// `Message::Complete`, on a library thread that is not an async worker.
 pub fn spawn_op<F, Fut>(op: F, handler: impl FnMut(Message) -> Flow + Send + 'static) -> Result<(), Error>
@@ -455,14 +464,7 @@ where
     F: FnOnce(Arc<Mailbox>) -> Fut,
     Fut: Future<Output = Result<Response, Error>> + Send + 'static,
 {
-    let rt = runtime()?;
-    let mailbox = Mailbox::new(Some(Box::new(handler)));
-    let fut = op(Arc::clone(&mailbox));
-    rt.spawn(async move {
-        let result = catch_panic(fut).await;
-        mailbox.complete(result);
-    });
-    Ok(())
+    start(op, Some(Box::new(handler))).map(drop)
 }
 
 /// Runs `op` on the runtime while `handler` gets its events on the calling thread; returns the
@@ -472,14 +474,7 @@ where
     F: FnOnce(Arc<Mailbox>) -> Fut,
     Fut: Future<Output = Result<Response, Error>> + Send + 'static,
 {
-    let rt = runtime()?;
-    let mailbox = Mailbox::new(None);
-    let fut = op(Arc::clone(&mailbox));
-    let task_mailbox = Arc::clone(&mailbox);
-    rt.spawn(async move {
-        let result = catch_panic(fut).await;
-        task_mailbox.complete(result);
-    });
+    let mailbox = start(op, None)?;
     let mut outcome = None;
     mailbox.run_here(&mut |msg| match msg {
         Message::Event(ev) => handler(ev),
