@@ -254,13 +254,9 @@ pub fn classify_failure(http_status: u16, body: &[u8]) -> Error {
     err.with_body(body)
 }
 
+/// A body that starts with markup (`<!DOCTYPE`, `<html>`, ...) is a web page, not an API answer.
 pub fn looks_like_html(body: &[u8]) -> bool {
-    let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
-    let head = &body[start..body.len().min(start + 15)];
-    head.first() == Some(&b'<')
-        && (head.to_ascii_lowercase().starts_with(b"<!doctype")
-            || head.to_ascii_lowercase().starts_with(b"<html")
-            || head.starts_with(b"<"))
+    body.trim_ascii_start().first() == Some(&b'<')
 }
 
 /// The first 200 characters of a body, for messages.

@@ -110,14 +110,17 @@ const CANONICAL_PREFIX: &[u8] =
     br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":""#;
 const CANONICAL_SUFFIX: &[u8] = br#""},"index":0,"finish_reason":null}]}"#;
 
-fn canonical_content(data: &[u8]) -> Option<std::ops::Range<usize>> {
+/// The content of a canonical frame: where it is in `data`, and the text.
+fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, &str)> {
     let end = data.len().checked_sub(CANONICAL_SUFFIX.len())?;
     if end < CANONICAL_PREFIX.len() || !data.starts_with(CANONICAL_PREFIX) || !data.ends_with(CANONICAL_SUFFIX) {
         return None;
     }
     let content = &data[CANONICAL_PREFIX.len()..end];
-    let plain = content.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20);
-    (plain && std::str::from_utf8(content).is_ok()).then_some(CANONICAL_PREFIX.len()..end)
+    if !content.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
+        return None;
+    }
+    Some((CANONICAL_PREFIX.len()..end, std::str::from_utf8(content).ok()?))
 }
 
 #[derive(Deserialize)]
@@ -230,11 +233,11 @@ impl StreamInterpreter {
     }
 
     fn on_answer(&mut self, data: &[u8]) -> Result<(Option<Delta>, Option<Delta>), Error> {
-        if let Some(range) = canonical_content(data) {
-            if range.is_empty() {
+        if let Some((range, text)) = canonical_content(data) {
+            if text.is_empty() {
                 return Ok((None, None)); // a heartbeat
             }
-            self.answer.push_str(std::str::from_utf8(&data[range.clone()]).expect("checked UTF-8"));
+            self.answer.push_str(text);
             return Ok((Some(Delta::InData(range)), None));
         }
         // Invalid UTF-8 from the server is replaced, not fatal: the raw bytes stay in `data`.

@@ -40,8 +40,7 @@ pub fn is_retryable(failure: Failure, idempotent: bool) -> bool {
         Failure::Answer { api_code: Some(code), .. } => code == 429,
         Failure::Answer { http_status, api_code: None } => match http_status {
             429 | 503 => true,
-            502 | 504 => idempotent,
-            500..=599 => idempotent,
+            500..=599 => idempotent, // 502, 504 and the rest: the server may have acted
             _ => false,
         },
     }
@@ -127,9 +126,9 @@ impl Transport {
         crate::runtime::install_crypto_provider();
         let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
-            let name =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid_argument("bad header name"))?;
-            let value = HeaderValue::from_str(value).map_err(|_| Error::invalid_argument("bad header value"))?;
+            // Config::from_json has already checked both, naming the offending header.
+            let name = HeaderName::from_bytes(name.as_bytes()).expect("checked by Config");
+            let value = HeaderValue::from_str(value).expect("checked by Config");
             headers.insert(name, value);
         }
         if let Some(key) = &config.api_key {

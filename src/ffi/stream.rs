@@ -210,10 +210,19 @@ pub(crate) unsafe fn unary_async(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let prepared = prepare()?;
-        let mut callback = callback_arg(cb, userdata)?;
-        let cancel = fastgpt_cancel::token_of(cancel);
-        runtime::spawn_op(move |_| client.call(prepared, cancel), move |msg| callback.handle(msg))
+        start_async(cb, userdata, move |_| client.call(prepared, fastgpt_cancel::token_of(cancel)))
     })
+}
+
+/// Starts an async operation whose events and COMPLETE go to `cb`. Fails (with no callback ever)
+/// when `cb` is NULL.
+fn start_async<F, Fut>(cb: fastgpt_event_cb, userdata: *mut c_void, op: F) -> Result<(), Error>
+where
+    F: FnOnce(Arc<runtime::Mailbox>) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, Error>> + Send + 'static,
+{
+    let mut callback = callback_arg(cb, userdata)?;
+    runtime::spawn_op(op, move |msg| callback.handle(msg))
 }
 
 /// # Safety
@@ -256,12 +265,8 @@ pub(crate) unsafe fn stream_async(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let (prepared, options) = stream_request(request_json)?;
-        let mut callback = callback_arg(cb, userdata)?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        runtime::spawn_op(
-            move |mailbox| client.stream(prepared, options, cancel, mailbox),
-            move |msg| callback.handle(msg),
-        )
+        start_async(cb, userdata, move |mailbox| client.stream(prepared, options, cancel, mailbox))
     })
 }
 
