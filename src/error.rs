@@ -23,6 +23,7 @@ pub enum ErrorKind {
     Api = 16,
     Decode = 17,
     StreamTruncated = 18,
+    Busy = 19,
     Cancelled = 20,
     AbortedByCallback = 21,
     Forked = 30,
@@ -31,7 +32,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::NullArgument,
         ErrorKind::InvalidUtf8,
         ErrorKind::InvalidJson,
@@ -45,6 +46,7 @@ impl ErrorKind {
         ErrorKind::Api,
         ErrorKind::Decode,
         ErrorKind::StreamTruncated,
+        ErrorKind::Busy,
         ErrorKind::Cancelled,
         ErrorKind::AbortedByCallback,
         ErrorKind::Forked,
@@ -66,12 +68,13 @@ impl ErrorKind {
             ErrorKind::Connect => "could not connect to the server (DNS, refused, TLS, proxy)",
             ErrorKind::Timeout => "the request timed out",
             ErrorKind::Http => "the server answered with an HTTP error and no FastGPT envelope",
-            ErrorKind::Auth => "authentication failed (FastGPT 403/514 or HTTP 401)",
+            ErrorKind::Auth => "authentication failed (invalid or expired API key, or no access)",
             ErrorKind::RateLimited => "rate limited (HTTP or FastGPT 429), retries exhausted",
-            ErrorKind::Quota => "quota exhausted (FastGPT 510 or 500004: AI points)",
+            ErrorKind::Quota => "quota exhausted (AI points, balance, API key limit or plan limits)",
             ErrorKind::Api => "the FastGPT API returned an error",
             ErrorKind::Decode => "the server's answer is not what the endpoint returns",
             ErrorKind::StreamTruncated => "the stream ended without its end marker",
+            ErrorKind::Busy => "the chat is still generating an answer; try again later",
             ErrorKind::Cancelled => "the operation was cancelled",
             ErrorKind::AbortedByCallback => "the callback aborted the operation",
             ErrorKind::Forked => "libfastgpt cannot be used in a forked child process",
@@ -163,7 +166,8 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {}
 
 /// The parts of FastGPT's `{code, statusText, message, data}` envelope the client reads.
-/// `data` stays raw so a success hands the caller the server's bytes unchanged.
+/// `data` stays raw so a success hands the caller the server's bytes unchanged. Newer servers add
+/// `errorType`; validation failures add `zodError` (the zod issues).
 #[derive(serde::Deserialize)]
 pub struct Envelope<'a> {
     pub code: Option<serde_json::Value>,
@@ -173,6 +177,10 @@ pub struct Envelope<'a> {
     pub message: Option<serde_json::Value>,
     #[serde(default, borrow, deserialize_with = "present_raw")]
     pub data: Option<&'a serde_json::value::RawValue>,
+    #[serde(rename = "errorType", default)]
+    pub error_type: Option<serde_json::Value>,
+    #[serde(rename = "zodError", default)]
+    pub zod_error: Option<serde_json::Value>,
 }
 
 /// Keeps `"data": null` as the raw text `null` (serde would otherwise turn it into `None`).
@@ -200,29 +208,158 @@ impl Envelope<'_> {
         }
     }
 
+    /// `errorType` when it is a string (newest servers).
+    pub fn error_type(&self) -> &str {
+        self.error_type.as_ref().and_then(|v| v.as_str()).unwrap_or("")
+    }
+
     pub fn message_text(&self) -> String {
         let message = match &self.message {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
             Some(v) if !v.is_null() && !v.is_string() => v.to_string(),
             _ => String::new(),
         };
-        match (&self.status_text, message.is_empty()) {
+        let mut text = match (&self.status_text, message.is_empty()) {
             (Some(st), false) if !st.is_empty() && st != "error" => format!("{st}: {message}"),
             (_, false) => message,
             (Some(st), true) if !st.is_empty() => st.clone(),
             _ => "no message".to_string(),
+        };
+        if let Some(issues) = self.zod_issues() {
+            text.push_str(": ");
+            text.push_str(&issues);
         }
+        text
+    }
+
+    /// The zod issues as `field.path: message; ...`, so the caller sees which field failed.
+    fn zod_issues(&self) -> Option<String> {
+        let issues = self.zod_error.as_ref()?;
+        let list = match issues {
+            serde_json::Value::Array(a) => a.as_slice(),
+            // `{issues:[...]}` (a serialized ZodError) is seen too.
+            serde_json::Value::Object(o) => o.get("issues").and_then(|i| i.as_array()).map(Vec::as_slice)?,
+            _ => return None,
+        };
+        let parts: Vec<String> = list
+            .iter()
+            .take(5)
+            .map(|issue| {
+                let path = issue["path"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter().map(|s| s.as_str().map_or_else(|| s.to_string(), str::to_owned)).collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+                    .join(".");
+                let message = issue["message"].as_str().unwrap_or("invalid");
+                if path.is_empty() {
+                    message.to_string()
+                } else {
+                    format!("{path}: {message}")
+                }
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+
+    /// What the server means by this envelope, see [`kind_for_envelope`].
+    pub fn kind(&self, http_status: u16) -> ErrorKind {
+        let message = self.message.as_ref().and_then(|m| m.as_str()).unwrap_or("");
+        kind_for_envelope(
+            http_status,
+            self.code_number().unwrap_or(0),
+            self.status_text.as_deref().unwrap_or(""),
+            self.error_type(),
+            message,
+            self.zod_error.is_some(),
+        )
     }
 }
 
-/// The kind of an error envelope with FastGPT code `code`.
-pub fn kind_for_api_code(code: i64) -> ErrorKind {
+/// Names (`statusText`, or `errorType` on the newest servers) meaning the key or the account may
+/// not do this: the key is unknown, expired or lacks access to the app, chat, team or dataset.
+const AUTH_NAMES: &[&str] = &[
+    "unAuthorization",
+    "unAuthApiKey",
+    "unAuthModel",
+    "unAuthFile",
+    "openapiUnAuth",
+    "openapiUnExist",
+    "unAuthTeam",
+    "unAuthApp",
+    "unAuthChat",
+    "unAuthDataset",
+    "unAuthDatasetCollection",
+    "unAuthDatasetData",
+    "unAuthDatasetFile",
+];
+
+/// Names meaning a balance or a plan limit ran out (AI points, the key's own limit, dataset size).
+const QUOTA_NAMES: &[&str] = &[
+    "insufficientQuota",
+    "aiPointsNotEnough",
+    "openapiExceedLimit",
+    "datasetSizeNotEnough",
+    "datasetAmountNotEnough",
+    "appAmountNotEnough",
+    "pluginAmountNotEnough",
+];
+
+/// What FastGPT means by an error. Codes move between versions (team codes are positions in a list:
+/// `aiPointsNotEnough` was 500002 and is 500004), so the name decides first (`statusText`, or
+/// `errorType`), then the code, then the HTTP status (the newest servers send real ones).
+pub fn kind_for_envelope(
+    http_status: u16,
+    code: i64,
+    status_text: &str,
+    error_type: &str,
+    message: &str,
+    zod: bool,
+) -> ErrorKind {
+    for name in [status_text, error_type] {
+        if AUTH_NAMES.contains(&name) {
+            return ErrorKind::Auth;
+        }
+        if QUOTA_NAMES.contains(&name) {
+            return ErrorKind::Quota;
+        }
+        match name {
+            "chatIsGenerating" => return ErrorKind::Busy,
+            "tooManyRequest" | "tooManyRequests" => return ErrorKind::RateLimited,
+            _ => {}
+        }
+    }
+    if zod {
+        return ErrorKind::InvalidArgument;
+    }
+    // An expired key is a plain code 500 with only its message to tell it apart.
+    let lower = message.to_ascii_lowercase();
+    if (lower.contains("api key") || lower.contains("apikey")) && lower.contains("expired") {
+        return ErrorKind::Auth;
+    }
     match code {
-        403 | 514 => ErrorKind::Auth,
-        510 | 500004 => ErrorKind::Quota,
+        403 | 511 | 513 | 514 | 504000 => return ErrorKind::Auth,
+        510 | 500002 | 500004 | 506002 => return ErrorKind::Quota,
+        429 => return ErrorKind::RateLimited,
+        405 => return ErrorKind::Http,
+        _ => {}
+    }
+    match http_status {
+        401 | 403 => ErrorKind::Auth,
+        402 => ErrorKind::Quota,
+        409 => ErrorKind::Busy,
         429 => ErrorKind::RateLimited,
+        405 => ErrorKind::Http,
+        400 | 422 => ErrorKind::InvalidArgument,
         _ => ErrorKind::Api,
     }
+}
+
+/// The kind of an error envelope with FastGPT code `code` and nothing else known (stream frames
+/// without a `statusText`).
+pub fn kind_for_api_code(code: i64) -> ErrorKind {
+    kind_for_envelope(0, code, "", "", "", false)
 }
 
 /// Builds the error for an answer that is not a success: by the envelope when there is one, else
@@ -230,7 +367,7 @@ pub fn kind_for_api_code(code: i64) -> ErrorKind {
 pub fn classify_failure(http_status: u16, body: &[u8]) -> Error {
     if let Some(env) = Envelope::parse(body) {
         let code = env.code_number().unwrap_or(0);
-        let kind = kind_for_api_code(code);
+        let kind = env.kind(http_status);
         let mut err = Error::new(kind, format!("FastGPT error {code}: {}", env.message_text()));
         err.http_status = http_status;
         err.api_code = code;
@@ -290,12 +427,111 @@ mod tests {
             (429, ErrorKind::RateLimited),
             (400, ErrorKind::Api),
             (500, ErrorKind::Api),
+            (500002, ErrorKind::Quota),
             (504000, ErrorKind::Api),
         ] {
-            let body = format!(r#"{{"code":{code},"statusText":"x","message":"m","data":null}}"#);
+            let body = format!(r#"{{"code":{code},"statusText":"error","message":"m","data":null}}"#);
             assert_eq!(classify_failure(500, body.as_bytes()).kind, kind, "code {code}");
             assert_eq!(classify_failure(200, body.as_bytes()).kind, kind, "code {code} on HTTP 200");
         }
+    }
+
+    /// Bodies as FastGPT writes them (`packages/global/common/error/errorCode.ts`, `code/team.ts`,
+    /// `code/openapi.ts`, `code/chat.ts`; `packages/service/common/response/index.ts` sends them
+    /// with HTTP 500), across the versions in which the codes moved.
+    #[test]
+    fn the_server_meaning_decides_across_versions() {
+        let cases: &[(u16, &str, ErrorKind)] = &[
+            (
+                500,
+                r#"{"code":514,"statusText":"unAuthApiKey","message":"Api Key 不合法","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (500, r#"{"code":403,"statusText":"unAuthorization","message":"凭证错误","data":null}"#, ErrorKind::Auth),
+            (
+                500,
+                r#"{"code":506001,"statusText":"openapiUnAuth","message":"common:code_error.openapi_error.un_auth","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (
+                500,
+                r#"{"code":500001,"statusText":"unAuthTeam","message":"无权操作该团队","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (
+                500,
+                r#"{"code":502000,"statusText":"unAuthApp","message":"无权操作该应用","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (
+                500,
+                r#"{"code":504000,"statusText":"unAuthChat","message":"无权操作该对话记录","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (500, r#"{"code":500,"statusText":"error","message":"API key has expired","data":null}"#, ErrorKind::Auth),
+            (
+                500,
+                r#"{"code":510,"statusText":"insufficientQuota","message":"账号余额不足","data":null}"#,
+                ErrorKind::Quota,
+            ),
+            (
+                500,
+                r#"{"code":500002,"statusText":"aiPointsNotEnough","message":"AI积分已用完~","data":null}"#,
+                ErrorKind::Quota,
+            ),
+            (
+                500,
+                r#"{"code":500004,"statusText":"aiPointsNotEnough","message":"AI积分已用完~","data":null}"#,
+                ErrorKind::Quota,
+            ),
+            (
+                500,
+                r#"{"code":506002,"statusText":"openapiExceedLimit","message":"common:code_error.openapi_error.exceed_limit","data":null}"#,
+                ErrorKind::Quota,
+            ),
+            // The same code means another thing on another version: the name wins.
+            (500, r#"{"code":500002,"statusText":"unAuthTeam","message":"x","data":null}"#, ErrorKind::Auth),
+            (
+                500,
+                r#"{"code":507000,"statusText":"chatIsGenerating","message":"chat is generating","data":null}"#,
+                ErrorKind::Busy,
+            ),
+            (
+                500,
+                r#"{"code":400,"statusText":"error","message":"Data validation error","data":null,"zodError":[{"code":"invalid_type","expected":"string","received":"undefined","path":["appId"],"message":"Required"}]}"#,
+                ErrorKind::InvalidArgument,
+            ),
+            // The newest servers: real HTTP statuses and errorType.
+            (
+                400,
+                r#"{"code":400,"statusText":"error","errorType":"zodError","message":"Data validation error","data":null,"zodError":[{"path":["messages"],"message":"Required"}]}"#,
+                ErrorKind::InvalidArgument,
+            ),
+            (
+                409,
+                r#"{"code":409,"statusText":"chatIsGenerating","errorType":"chatIsGenerating","message":"chat is generating","data":null}"#,
+                ErrorKind::Busy,
+            ),
+            (409, r#"{"code":409,"statusText":"error","message":"conflict","data":null}"#, ErrorKind::Busy),
+            (
+                429,
+                r#"{"code":429,"statusText":"tooManyRequest","message":"common:error.too_many_request","data":null}"#,
+                ErrorKind::RateLimited,
+            ),
+            (
+                401,
+                r#"{"code":401,"statusText":"error","errorType":"unAuthApiKey","message":"x","data":null}"#,
+                ErrorKind::Auth,
+            ),
+            (405, r#"{"code":405,"statusText":"error","message":"Method not allowed","data":null}"#, ErrorKind::Http),
+        ];
+        for (http, body, kind) in cases {
+            let e = classify_failure(*http, body.as_bytes());
+            assert_eq!(e.kind, *kind, "HTTP {http} {body}");
+            assert_eq!(e.http_status, *http);
+        }
+        let zod = classify_failure(500, cases[13].1.as_bytes());
+        assert!(zod.message.contains("appId: Required"), "the failing field is named: {}", zod.message);
     }
 
     #[test]
@@ -338,7 +574,7 @@ mod tests {
     #[test]
     fn status_numbers_are_stable() {
         let numbers: Vec<i32> = ErrorKind::ALL.iter().map(|k| *k as i32).collect();
-        assert_eq!(numbers, [1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21, 30, 98, 99]);
+        assert_eq!(numbers, [1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 30, 98, 99]);
         for k in ErrorKind::ALL {
             assert_eq!(ErrorKind::from_status(k as i32), Some(k));
         }

@@ -3,7 +3,8 @@
 //! The Rust core knows nothing of C:
 //! - [`config`]: client configuration from JSON and the environment;
 //! - [`endpoints`]: the one table of FastGPT operations (method, path, params, required fields, retry safety);
-//! - [`transport`]: HTTP with auth, retries, backoff, Retry-After and timeouts;
+//! - [`transport`]: HTTP with auth, retries, backoff, Retry-After, timeouts and route fallbacks;
+//! - [`upload`]: multipart file uploads streamed from disk or memory, with progress;
 //! - [`error`]: error kinds and the classification of FastGPT's envelopes;
 //! - [`sse`]: a sans-IO Server-Sent Events parser;
 //! - [`events`]: FastGPT's stream events and the accumulated answer;
@@ -20,6 +21,7 @@ pub mod events;
 pub mod runtime;
 pub mod sse;
 pub mod transport;
+pub mod upload;
 
 pub mod ffi;
 

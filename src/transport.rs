@@ -1,16 +1,23 @@
 //! HTTP: the reqwest client, auth, retries with backoff and Retry-After, and timeouts.
 //!
-//! Retry rules (the contract's "FastGPT semantics the library owns"): connect failures, 429
-//! (HTTP status or FastGPT envelope code) and 503 are retried for every request, because the server
-//! cannot have acted on it; 502, 504, other 5xx without an envelope, resets and timeouts only for
-//! idempotent requests. A FastGPT error envelope (HTTP 500 with code 514 and so on) is an answer,
-//! never retried. Waits honour `retry-after-ms` and `Retry-After` (seconds or HTTP date) up to
+//! Retry rules (the contract's "FastGPT semantics the library owns"): connect failures, rate
+//! limiting (HTTP 429, FastGPT code 429 or `tooManyRequest`) and 503 are retried for every request,
+//! because the server cannot have acted on it; a chat that is still generating (`chatIsGenerating`,
+//! FASTGPT_ERR_BUSY), 502, 504, other 5xx without an envelope, resets and timeouts only for
+//! idempotent requests. Any other FastGPT error envelope (HTTP 500 with code 514 and so on) is an
+//! answer, never retried.
+//!
+//! Route fallbacks: an endpoint whose path moved between FastGPT versions has a fallback route in
+//! the endpoint table. When the first route answers 404 or 405 without a FastGPT envelope (the
+//! server has no such route), the fallback is sent, and the client remembers to use it first. Waits honour `retry-after-ms` and `Retry-After` (seconds or HTTP date) up to
 //! `max_retry_delay`; a longer requested delay returns the error at once.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 
 use crate::config::Config;
 use crate::endpoints::{Method, Prepared};
@@ -19,6 +26,8 @@ use crate::error::{classify_failure, Envelope, Error, ErrorKind};
 pub struct Transport {
     http: reqwest::Client,
     pub config: Config,
+    /// Endpoints whose first route this server does not have: their fallback is sent first.
+    fallback_first: RwLock<HashSet<&'static str>>,
 }
 
 /// Why an attempt failed, as far as the retry decision cares.
@@ -28,8 +37,9 @@ pub enum Failure {
     Connect,
     /// The request may have reached the server (reset, timeout, truncated answer).
     AfterSend,
-    /// The server answered with this HTTP status and (if any) FastGPT envelope code.
-    Answer { http_status: u16, api_code: Option<i64> },
+    /// The server answered with this HTTP status; `envelope` when the body was a FastGPT error
+    /// envelope, whose meaning is `kind`.
+    Answer { http_status: u16, envelope: bool, kind: ErrorKind },
 }
 
 /// Whether `failure` may be retried for a request that is (or is not) idempotent.
@@ -37,13 +47,22 @@ pub fn is_retryable(failure: Failure, idempotent: bool) -> bool {
     match failure {
         Failure::Connect => true,
         Failure::AfterSend => idempotent,
-        Failure::Answer { api_code: Some(code), .. } => code == 429,
-        Failure::Answer { http_status, api_code: None } => match http_status {
-            429 | 503 => true,
+        Failure::Answer { kind: ErrorKind::RateLimited, .. } => true,
+        // The chat's previous answer is still being generated: the server did nothing with this one.
+        Failure::Answer { kind: ErrorKind::Busy, .. } => idempotent,
+        Failure::Answer { envelope: true, .. } => false,
+        Failure::Answer { http_status, .. } => match http_status {
+            503 => true,
             500..=599 => idempotent, // 502, 504 and the rest: the server may have acted
             _ => false,
         },
     }
+}
+
+/// The server has no such route (as opposed to an answer from the route, like a FastGPT 404
+/// envelope for a missing record).
+fn route_missing(e: &Error) -> bool {
+    (e.http_status == 404 && e.api_code == 0) || e.http_status == 405 || e.api_code == 405
 }
 
 /// Exponential backoff with jitter: 0.5 s, 1 s, 2 s ... capped at 8 s, each scaled by 0.75..1.0
@@ -172,7 +191,7 @@ impl Transport {
         let http = builder.build().map_err(|e| {
             Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e)))
         })?;
-        Ok(Transport { http, config })
+        Ok(Transport { http, config, fallback_first: RwLock::new(HashSet::new()) })
     }
 
     fn request(&self, req: &Prepared) -> reqwest::RequestBuilder {
@@ -188,7 +207,12 @@ impl Transport {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut builder = self.http.request(method, url);
-        if let Some(body) = &req.body {
+        if let Some(upload) = &req.upload {
+            builder = builder
+                .header(CONTENT_TYPE, upload.content_type())
+                .header(CONTENT_LENGTH, upload.total_len())
+                .body(upload.body());
+        } else if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
         builder
@@ -201,10 +225,45 @@ impl Transport {
         }
     }
 
-    /// Sends `req` until it gets an answer, retrying per the rules above, and returns the
-    /// response with its headers read. `deadline` bounds everything including the waits.
-    /// A non-success answer is returned as an error with its (capped) body.
+    /// Sends `req` (on its fallback route when the server lacks the first, see the module docs)
+    /// until it gets an answer, retrying per the rules above, and returns the response with its
+    /// headers read. `deadline` bounds everything including the waits. A non-success answer is
+    /// returned as an error with its (capped) body.
     pub async fn send(&self, req: &Prepared, deadline: Instant) -> Result<reqwest::Response, Error> {
+        let Some(fallback) = &req.fallback else { return self.send_route(req, deadline).await };
+        let learned = self.fallback_first.read().unwrap_or_else(|p| p.into_inner()).contains(req.endpoint);
+        let (first, second) = if learned { (&**fallback, req) } else { (req, &**fallback) };
+        match self.send_route(first, deadline).await {
+            Err(e) if route_missing(&e) => {
+                let result = self.send_route(second, deadline).await;
+                match &result {
+                    Err(e2) if route_missing(e2) => {
+                        let mut e = e;
+                        e.message.push_str(&format!(
+                            " (and {} {} answered HTTP {} too)",
+                            second.method.as_str(),
+                            second.path,
+                            e2.http_status
+                        ));
+                        return Err(e);
+                    }
+                    _ => {
+                        let mut set = self.fallback_first.write().unwrap_or_else(|p| p.into_inner());
+                        if learned {
+                            set.remove(req.endpoint);
+                        } else {
+                            set.insert(req.endpoint);
+                        }
+                    }
+                }
+                result
+            }
+            other => other,
+        }
+    }
+
+    /// [`Transport::send`] on one route.
+    async fn send_route(&self, req: &Prepared, deadline: Instant) -> Result<reqwest::Response, Error> {
         let mut retry = 0;
         loop {
             let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
@@ -227,8 +286,16 @@ impl Transport {
                             Ok(Ok(b)) => b,
                             Ok(Err(_)) | Err(_) => Vec::new(),
                         };
-                    let api_code = Envelope::parse(&body).and_then(|e| e.code_number());
-                    (Failure::Answer { http_status: status, api_code }, classify_failure(status, &body), delay)
+                    let envelope = Envelope::parse(&body).is_some();
+                    let mut error = classify_failure(status, &body);
+                    if status == 405 || error.api_code == 405 {
+                        error.message.push_str(&format!(
+                            " (the server does not accept {} on {})",
+                            req.method.as_str(),
+                            req.path
+                        ));
+                    }
+                    (Failure::Answer { http_status: status, envelope, kind: error.kind }, error, delay)
                 }
             };
             let error = self.redact(error);
@@ -351,26 +418,66 @@ mod tests {
     #[test]
     fn retry_decisions() {
         use Failure::*;
-        let answer = |http_status, api_code| Answer { http_status, api_code };
+        // What classification makes of the answer, as the send loop builds it.
+        let answer = |http_status: u16, body: &str| {
+            let kind = classify_failure(http_status, body.as_bytes()).kind;
+            Answer { http_status, envelope: Envelope::parse(body.as_bytes()).is_some(), kind }
+        };
+        let env = |code: i64, status_text: &str| {
+            format!(r#"{{"code":{code},"statusText":"{status_text}","message":"m","data":null}}"#)
+        };
         // Safe for everything: the server did not act.
-        for f in [Connect, answer(429, None), answer(503, None), answer(500, Some(429))] {
+        for f in [
+            Connect,
+            answer(429, ""),
+            answer(503, ""),
+            answer(500, &env(429, "tooManyRequest")),
+            answer(429, &env(429, "error")),
+        ] {
             assert!(is_retryable(f, false) && is_retryable(f, true), "{f:?}");
         }
-        // Only for idempotent requests: the server may have acted.
-        for f in [AfterSend, answer(502, None), answer(504, None), answer(500, None)] {
+        // Only for idempotent requests: the server may have acted, or a chat is still generating.
+        for f in [
+            AfterSend,
+            answer(502, ""),
+            answer(504, ""),
+            answer(500, ""),
+            answer(500, &env(507000, "chatIsGenerating")),
+            answer(409, &env(409, "chatIsGenerating")),
+        ] {
             assert!(!is_retryable(f, false) && is_retryable(f, true), "{f:?}");
         }
         // Never: FastGPT answered with an error.
         for f in [
-            answer(500, Some(514)),
-            answer(500, Some(403)),
-            answer(500, Some(500)),
-            answer(400, None),
-            answer(404, None),
-            answer(401, None),
+            answer(500, &env(514, "unAuthApiKey")),
+            answer(500, &env(403, "unAuthorization")),
+            answer(500, &env(500, "error")),
+            answer(400, &env(400, "error")),
+            answer(400, ""),
+            answer(404, ""),
+            answer(401, ""),
         ] {
             assert!(!is_retryable(f, true), "{f:?}");
         }
+    }
+
+    #[test]
+    fn a_missing_route_is_told_apart_from_an_answer() {
+        assert!(route_missing(&classify_failure(404, b"<!DOCTYPE html><html>404</html>")));
+        assert!(route_missing(&classify_failure(404, b"")));
+        assert!(route_missing(&classify_failure(405, b"")));
+        assert!(route_missing(&classify_failure(
+            500,
+            br#"{"code":405,"statusText":"error","message":"Method not allowed","data":null}"#
+        )));
+        assert!(!route_missing(&classify_failure(
+            500,
+            br#"{"code":404,"statusText":"error","message":"record not found","data":null}"#
+        )));
+        assert!(!route_missing(&classify_failure(
+            500,
+            br#"{"code":500,"statusText":"error","message":"x","data":null}"#
+        )));
     }
 
     #[test]
