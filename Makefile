@@ -21,7 +21,7 @@ RELEASE_DIR := $(ROOT)/target/release
 MOCK := $(DEBUG_DIR)/fastgpt-mock
 
 .PHONY: all build lib demo deps test test-rust test-asan test-asan-rust test-valgrind test-go test-install test-fuzz test-bench \
-        install uninstall bench clean
+        install uninstall bench clean generate
 
 all: build
 
@@ -91,3 +91,9 @@ uninstall:
 
 clean:
 	$(CARGO) clean
+
+# Rewrites the files generated from the endpoint table (src/endpoints.rs): the C functions, the C++
+# endpoint list and the Go binding's per-endpoint code. `make test` fails while one is stale.
+generate:
+	FASTGPT_GENERATE=1 $(CARGO) test --test generated
+	$(CARGO) build

@@ -41,6 +41,17 @@ impl Client {
 
     /// A unary call: sends (with retries) and returns the answer, or the classified error.
     pub async fn call(self: Arc<Self>, req: Prepared, cancel: Option<CancellationToken>) -> Result<Response, Error> {
+        self.call_until(req, cancel, None).await
+    }
+
+    /// A unary call that also ends when `abort` is cancelled (an upload whose progress callback
+    /// aborted).
+    pub async fn call_until(
+        self: Arc<Self>,
+        req: Prepared,
+        cancel: Option<CancellationToken>,
+        abort: Option<CancellationToken>,
+    ) -> Result<Response, Error> {
         let work = async {
             let deadline = Instant::now() + self.transport.config.timeout;
             let mut resp = self.transport.send(&req, deadline).await?;
@@ -54,7 +65,7 @@ impl Client {
             let data = result_range(req.answer, status, &body)?;
             Ok(Response { status, headers, body, data })
         };
-        self.run(work, cancel, None).await
+        self.run(work, cancel, abort.as_ref()).await
     }
 
     /// A streamed chat completion: frames go to `mailbox` as events, the result is the answer
@@ -76,7 +87,7 @@ impl Client {
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
-            let mut interpreter = StreamInterpreter::new(request.detail, request.chat_id);
+            let mut interpreter = StreamInterpreter::new(request.chat_id);
             let mut parser = SseParser::new(self.transport.config.max_event_bytes);
             let mut frames = Vec::new();
             let mut batch = Vec::new();
@@ -185,19 +196,15 @@ impl Client {
     }
 }
 
-/// What the stream reader needs from the request.
+/// What the stream reader needs from the request (detail mode is read from the stream itself).
 #[derive(Debug, Clone, Default)]
 pub struct StreamOptions {
-    pub detail: bool,
     pub chat_id: Option<String>,
 }
 
 impl StreamOptions {
     pub fn from_request(request: &serde_json::Map<String, Value>) -> StreamOptions {
-        StreamOptions {
-            detail: request.get("detail").and_then(Value::as_bool).unwrap_or(false),
-            chat_id: request.get("chatId").and_then(Value::as_str).map(str::to_owned),
-        }
+        StreamOptions { chat_id: request.get("chatId").and_then(Value::as_str).map(str::to_owned) }
     }
 }
 

@@ -428,7 +428,8 @@ mod tests {
             (400, ErrorKind::Api),
             (500, ErrorKind::Api),
             (500002, ErrorKind::Quota),
-            (504000, ErrorKind::Api),
+            (504000, ErrorKind::Auth), // unAuthChat
+            (503000, ErrorKind::Api),
         ] {
             let body = format!(r#"{{"code":{code},"statusText":"error","message":"m","data":null}}"#);
             assert_eq!(classify_failure(500, body.as_bytes()).kind, kind, "code {code}");

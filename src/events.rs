@@ -2,17 +2,20 @@
 //! and reasoning deltas extracted), and a [`StreamInterpreter`] accumulates the whole answer into
 //! the non-stream response shape. Sans-IO like the SSE parser under it.
 //!
-//! End-of-stream rules: `data: [DONE]` is the end marker. Without `detail`, nothing useful follows
-//! it, so the stream ends there; with `detail` on v1, `flowResponses` follows it, so the stream is
-//! read to EOF. EOF without `[DONE]` is a truncation, never a success. An `event: error` frame
-//! ends the stream with that error.
+//! End-of-stream rules: `data: [DONE]` is the end marker. Whether the stream is in detail mode is
+//! read from the frames, not from the request (workflow-tool apps force detail on whatever the
+//! request says): a named frame other than `chatTitle` and `error` (which non-detail streams name
+//! too) means detail. Without detail nothing follows `[DONE]`, so the stream ends there; in detail
+//! mode v1 sends `flowResponses` after it, so the stream is read until the server closes. EOF
+//! without `[DONE]` is a truncation, never a success. An `event: error` frame ends the stream with
+//! that error.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{kind_for_api_code, Error, ErrorKind};
+use crate::error::{kind_for_envelope, Error, ErrorKind};
 use crate::sse::SseEvent;
 use crate::transport::Response;
 
@@ -35,6 +38,12 @@ pub enum EventKind {
     Done = 13,
     Unknown = 14,
     Complete = 15,
+    ChatTitle = 16,
+    Plan = 17,
+    PlanStatus = 18,
+    SandboxStatus = 19,
+    SkillCall = 20,
+    UploadProgress = 21,
 }
 
 impl EventKind {
@@ -53,6 +62,12 @@ impl EventKind {
             "updateVariables" => EventKind::UpdateVariables,
             "workflowDuration" => EventKind::WorkflowDuration,
             "error" => EventKind::Error,
+            "chatTitle" => EventKind::ChatTitle,
+            "plan" => EventKind::Plan,
+            "planStatus" => EventKind::PlanStatus,
+            "sandboxStatus" => EventKind::SandboxStatus,
+            "skillCall" => EventKind::SkillCall,
+            // Older servers' `stepTitle`, `collectionForm`, `topAgentConfig` and anything newer.
             _ => EventKind::Unknown,
         }
     }
@@ -81,9 +96,24 @@ pub struct StreamEvent {
     /// ERROR: the error the frame carries (the stream then ends with it). Boxed: events are moved
     /// through the mailbox by value, and the common ones carry no error.
     pub error: Option<Box<Error>>,
+    /// UPLOAD_PROGRESS: (bytes of the file sent, the file's size).
+    pub progress: Option<(u64, u64)>,
 }
 
 impl StreamEvent {
+    /// An upload's progress report; `data` holds the same as `{"sent":N,"total":M}`.
+    pub fn upload_progress(sent: u64, total: u64) -> StreamEvent {
+        StreamEvent {
+            kind: EventKind::UploadProgress,
+            name: String::new(),
+            data: format!(r#"{{"sent":{sent},"total":{total}}}"#).into_bytes(),
+            text: None,
+            reasoning: None,
+            error: None,
+            progress: Some((sent, total)),
+        }
+    }
+
     /// The answer text delta.
     pub fn text(&self) -> Option<&str> {
         self.text.as_ref().map(|d| self.delta(d))
@@ -125,6 +155,9 @@ fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, &str)> {
 
 #[derive(Deserialize)]
 struct Chunk<'a> {
+    /// The chat id, when the server fills it (FastGPT writes the request's `chatId` here).
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     choices: Vec<Choice<'a>>,
 }
@@ -147,8 +180,10 @@ struct WireDelta<'a> {
 
 /// Turns frames into events and accumulates the answer.
 pub struct StreamInterpreter {
+    /// Detail mode, as the frames show it.
     detail: bool,
     chat_id: String,
+    title: Option<Value>,
     answer: String,
     reasoning: String,
     finish_reason: Option<String>,
@@ -163,10 +198,12 @@ pub struct StreamInterpreter {
 }
 
 impl StreamInterpreter {
-    pub fn new(detail: bool, chat_id: Option<String>) -> StreamInterpreter {
+    /// `chat_id`: the request's `chatId`, if any.
+    pub fn new(chat_id: Option<String>) -> StreamInterpreter {
         StreamInterpreter {
-            detail,
+            detail: false,
             chat_id: chat_id.unwrap_or_default(),
+            title: None,
             answer: String::new(),
             reasoning: String::new(),
             finish_reason: None,
@@ -186,6 +223,11 @@ impl StreamInterpreter {
         self.done
     }
 
+    /// True once a frame showed the stream is in detail mode.
+    pub fn detail(&self) -> bool {
+        self.detail
+    }
+
     /// True when nothing more needs to be read: an error frame, or `[DONE]` without detail.
     pub fn finished(&self) -> bool {
         self.error.is_some() || (self.done && !self.detail)
@@ -201,6 +243,9 @@ impl StreamInterpreter {
         self.frames += 1;
         let SseEvent { event: name, data, .. } = frame;
         let mut kind = EventKind::from_name(&name);
+        if !name.is_empty() && !matches!(kind, EventKind::ChatTitle | EventKind::Error) {
+            self.detail = true;
+        }
         let mut text = None;
         let mut reasoning = None;
         let mut error = None;
@@ -227,9 +272,10 @@ impl StreamInterpreter {
                 self.duration_seconds =
                     parse_json(&data).and_then(|mut v| v.get_mut("durationSeconds").map(Value::take))
             }
+            EventKind::ChatTitle => self.title = Some(title_of(&data)),
             _ => {}
         }
-        Ok(StreamEvent { kind, name, data, text, reasoning, error })
+        Ok(StreamEvent { kind, name, data, text, reasoning, error, progress: None })
     }
 
     fn on_answer(&mut self, data: &[u8]) -> Result<(Option<Delta>, Option<Delta>), Error> {
@@ -255,6 +301,11 @@ impl StreamInterpreter {
                 ))
             }
         };
+        if self.chat_id.is_empty() {
+            if let Some(id) = chunk.id.as_deref().filter(|id| !id.is_empty()) {
+                self.chat_id = id.to_owned();
+            }
+        }
         let Some(choice) = chunk.choices.into_iter().next() else { return Ok((None, None)) };
         if let Some(reason) = choice.finish_reason {
             self.finish_reason = Some(reason.into_owned());
@@ -322,6 +373,9 @@ impl StreamInterpreter {
         choice.insert("finish_reason".into(), self.finish_reason.map_or(Value::Null, Value::String));
         choice.insert("index".into(), 0.into());
         out.insert("choices".into(), Value::Array(vec![Value::Object(choice)]));
+        if let Some(v) = self.title {
+            out.insert("title".into(), v);
+        }
         if let Some(v) = self.interactive {
             out.insert("interactive".into(), v);
         }
@@ -334,6 +388,15 @@ impl StreamInterpreter {
 
 fn parse_json(data: &[u8]) -> Option<Value> {
     serde_json::from_slice(data).ok()
+}
+
+/// A `chatTitle` frame's title: `{"title": "..."}`, a JSON string, or the text as sent.
+fn title_of(data: &[u8]) -> Value {
+    match parse_json(data) {
+        Some(Value::Object(mut o)) if o.contains_key("title") => o.remove("title").unwrap_or(Value::Null),
+        Some(Value::String(s)) => Value::String(s),
+        _ => Value::String(String::from_utf8_lossy(data).into_owned()),
+    }
 }
 
 /// The error an `event: error` frame carries: a FastGPT envelope, or `{"message": "..."}`.
@@ -349,7 +412,13 @@ fn stream_error(data: &[u8]) -> Error {
         .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| crate::error::snippet(data));
     let status_text = parsed.as_ref().and_then(|v| v.get("statusText").and_then(Value::as_str)).unwrap_or("");
-    let kind = code.map_or(ErrorKind::Api, kind_for_api_code);
+    let error_type = parsed.as_ref().and_then(|v| v.get("errorType").and_then(Value::as_str)).unwrap_or("");
+    let zod = parsed.as_ref().is_some_and(|v| v.get("zodError").is_some());
+    let kind = if code.is_none() && status_text.is_empty() && error_type.is_empty() {
+        ErrorKind::Api
+    } else {
+        kind_for_envelope(0, code.unwrap_or(0), status_text, error_type, &message, zod)
+    };
     let text = match (code, status_text) {
         (Some(c), st) if !st.is_empty() && st != "error" => format!("FastGPT stream error {c}: {st}: {message}"),
         (Some(c), _) => format!("FastGPT stream error {c}: {message}"),
@@ -372,8 +441,13 @@ mod tests {
         out
     }
 
-    fn run(detail: bool, transcript: &str) -> (Vec<StreamEvent>, Result<Response, Error>) {
-        let mut it = StreamInterpreter::new(detail, Some("c1".into()));
+    fn run(transcript: &str) -> (Vec<StreamEvent>, Result<Response, Error>) {
+        run_as(Some("c1"), transcript)
+    }
+
+    /// Feeds `transcript` as the client reads a stream: frame by frame until `finished()`.
+    fn run_as(chat_id: Option<&str>, transcript: &str) -> (Vec<StreamEvent>, Result<Response, Error>) {
+        let mut it = StreamInterpreter::new(chat_id.map(str::to_owned));
         let mut events = Vec::new();
         for f in frames(transcript) {
             match it.on_frame(f) {
@@ -402,7 +476,7 @@ mod tests {
             chunk(""),
             chunk("！今天")
         );
-        let (events, result) = run(false, &t);
+        let (events, result) = run(&t);
         let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
         use EventKind::*;
         assert_eq!(kinds, [Answer, Answer, Answer, Answer, Done]);
@@ -427,10 +501,10 @@ mod tests {
              event: answer\ndata: {STOP}\n\n\
              event: answer\ndata: [DONE]\n\n\
              event: flowResponses\ndata: [{{\"nodeId\":\"n1\"}}]\n\n\
-             event: planStatus\ndata: {{}}\n\n",
+             event: stepTitle\ndata: {{}}\n\n",
             chunk("hi")
         );
-        let (events, result) = run(true, &t);
+        let (events, result) = run(&t);
         use EventKind::*;
         let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
         assert_eq!(
@@ -450,7 +524,7 @@ mod tests {
         );
         assert_eq!(events[1].reasoning(), Some("think"));
         assert_eq!(events[1].text(), None);
-        assert_eq!(events[9].name, "planStatus");
+        assert_eq!(events[9].name, "stepTitle", "older servers' events pass through as UNKNOWN");
         let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
         assert_eq!(body["responseData"][0]["nodeId"], "n1");
         assert_eq!(body["newVariables"]["uid"], "u1");
@@ -460,16 +534,105 @@ mod tests {
     }
 
     #[test]
+    fn detail_mode_is_read_from_the_frames_not_the_request() {
+        // A workflow-tool app forces detail on whatever the request said: its frames are named,
+        // and `flowResponses` (with `pluginOutput`) follows [DONE].
+        let t = format!(
+            "event: answer\ndata: {}\n\nevent: answer\ndata: [DONE]\n\n\
+             event: flowResponses\ndata: [{{\"moduleType\":\"pluginOutput\",\"pluginOutput\":{{\"out\":1}}}}]\n\n",
+            chunk("x")
+        );
+        let (events, result) = run(&t);
+        assert_eq!(events.last().unwrap().kind, EventKind::FlowResponses, "read past [DONE]");
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["responseData"][0]["pluginOutput"]["out"], 1);
+
+        // chatTitle and error frames are named without detail too: they do not mean detail.
+        let t = format!(
+            "event: chatTitle\ndata: {{\"title\":\"Greeting\"}}\n\ndata: {}\n\ndata: [DONE]\n\ndata: {{\"late\":1}}\n\n",
+            chunk("hi")
+        );
+        let (events, result) = run(&t);
+        let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::ChatTitle, EventKind::Answer, EventKind::Done], "stops at [DONE]");
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["title"], "Greeting", "the title is kept in the accumulated answer");
+    }
+
+    #[test]
+    fn every_current_event_has_a_kind() {
+        use EventKind::*;
+        for (name, kind) in [
+            ("answer", Answer),
+            ("fastAnswer", FastAnswer),
+            ("flowNodeStatus", FlowNodeStatus),
+            ("flowNodeResponse", FlowNodeResponse),
+            ("flowResponses", FlowResponses),
+            ("toolCall", ToolCall),
+            ("toolParams", ToolParams),
+            ("toolResponse", ToolResponse),
+            ("interactive", Interactive),
+            ("updateVariables", UpdateVariables),
+            ("workflowDuration", WorkflowDuration),
+            ("error", Error),
+            ("chatTitle", ChatTitle),
+            ("plan", Plan),
+            ("planStatus", PlanStatus),
+            ("sandboxStatus", SandboxStatus),
+            ("skillCall", SkillCall),
+            ("stepTitle", Unknown),
+            ("collectionForm", Unknown),
+            ("topAgentConfig", Unknown),
+            ("somethingNew", Unknown),
+        ] {
+            assert_eq!(EventKind::from_name(name), kind, "{name}");
+        }
+        let t = "event: plan\ndata: {\"steps\":[]}\n\nevent: planStatus\ndata: {\"id\":\"s1\"}\n\n\
+                 event: sandboxStatus\ndata: {\"status\":\"ready\"}\n\nevent: skillCall\ndata: {\"name\":\"k\"}\n\n\
+                 event: chatTitle\ndata: \"T\"\n\nevent: answer\ndata: [DONE]\n\n";
+        let (events, result) = run(t);
+        let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [Plan, PlanStatus, SandboxStatus, SkillCall, ChatTitle, Done]);
+        assert_eq!(events[0].data, br#"{"steps":[]}"#, "raw payload kept");
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["title"], "T");
+    }
+
+    #[test]
+    fn the_chat_id_comes_from_the_request_else_from_the_frames() {
+        let framed = r#"{"id":"srv42","object":"","created":0,"model":"","choices":[{"delta":{"content":"a"},"index":0,"finish_reason":null}]}"#;
+        let t = format!("data: {framed}\n\ndata: [DONE]\n\n");
+        let (_, result) = run_as(None, &t);
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["id"], "srv42");
+        let (_, result) = run_as(Some("mine"), &t);
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["id"], "mine", "the request's chatId wins");
+        let (_, result) = run_as(None, &format!("data: {}\n\ndata: [DONE]\n\n", chunk("a")));
+        let body: Value = serde_json::from_slice(&result.unwrap().body).unwrap();
+        assert_eq!(body["id"], "", "FastGPT's frames carry no id when the request had none");
+    }
+
+    #[test]
+    fn error_frames_are_classified_by_name() {
+        let (_, result) = run("event: error\ndata: {\"code\":500002,\"statusText\":\"aiPointsNotEnough\",\"message\":\"m\",\"data\":null}\n\n");
+        assert_eq!(result.unwrap_err().kind, ErrorKind::Quota);
+        let (_, result) =
+            run("event: error\ndata: {\"code\":507000,\"statusText\":\"chatIsGenerating\",\"message\":\"m\"}\n\n");
+        assert_eq!(result.unwrap_err().kind, ErrorKind::Busy);
+    }
+
+    #[test]
     fn error_frame_ends_the_stream_with_its_code() {
         let t = format!(
             "data: {}\n\nevent: error\ndata: {{\"code\":514,\"statusText\":\"unAuthApiKey\",\"message\":\"m\",\"data\":null}}\n\n",
             chunk("partial")
         );
-        let (events, result) = run(false, &t);
+        let (events, result) = run(&t);
         assert_eq!(events.last().unwrap().kind, EventKind::Error);
         let err = result.unwrap_err();
         assert_eq!((err.kind, err.api_code), (ErrorKind::Auth, 514));
-        let (_, result) = run(false, "event: error\ndata: {\"message\":\"boom\"}\n\n");
+        let (_, result) = run("event: error\ndata: {\"message\":\"boom\"}\n\n");
         let err = result.unwrap_err();
         assert_eq!(err.kind, ErrorKind::Api);
         assert!(err.message.contains("boom"));
@@ -482,35 +645,35 @@ mod tests {
             let parsed: Value = serde_json::from_slice(&data).unwrap();
             let expected = parsed["choices"][0]["delta"]["content"].as_str().unwrap().to_owned();
             assert_eq!(canonical_content(&data).is_some(), !content.contains('\\'), "{content}");
-            let mut it = StreamInterpreter::new(false, None);
+            let mut it = StreamInterpreter::new(None);
             let ev = it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
             assert_eq!(ev.text().unwrap_or(""), expected, "{content}");
         }
         // A near-canonical frame (a different finish_reason) goes through the parser.
         let data = STOP.as_bytes().to_vec();
         assert!(canonical_content(&data).is_none());
-        let mut it = StreamInterpreter::new(false, None);
+        let mut it = StreamInterpreter::new(None);
         it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
         assert_eq!(it.finish_reason.as_deref(), Some("stop"));
     }
 
     #[test]
     fn missing_done_is_truncation() {
-        let (_, result) = run(false, &format!("data: {}\n\n", chunk("a")));
+        let (_, result) = run(&format!("data: {}\n\n", chunk("a")));
         assert_eq!(result.unwrap_err().kind, ErrorKind::StreamTruncated);
     }
 
     #[test]
     fn malformed_json_is_a_decode_error_and_other_shapes_pass() {
-        let (_, result) = run(false, "data: {not json\n\n");
+        let (_, result) = run("data: {not json\n\n");
         assert_eq!(result.unwrap_err().kind, ErrorKind::Decode);
-        let (events, _) = run(false, "data: {\"choices\":\"odd\"}\n\ndata: [DONE]\n\n");
+        let (events, _) = run("data: {\"choices\":\"odd\"}\n\ndata: [DONE]\n\n");
         assert_eq!(events[0].text(), None);
     }
 
     #[test]
     fn invalid_utf8_is_replaced_in_text_and_kept_in_data() {
-        let mut it = StreamInterpreter::new(false, None);
+        let mut it = StreamInterpreter::new(None);
         let data = b"{\"choices\":[{\"delta\":{\"content\":\"a\xffb\"}}]}".to_vec();
         let ev = it.on_frame(SseEvent { event: String::new(), data: data.clone(), id: None, retry: None }).unwrap();
         assert_eq!(ev.text(), Some("a\u{fffd}b"));

@@ -73,7 +73,8 @@ fuzz_target!(|input: &[u8]| {
     }
 
     // The FastGPT event model over the frames, as the client runs it.
-    let mut interpreter = StreamInterpreter::new(detail, Some("chat".into()));
+    let _ = detail;
+    let mut interpreter = StreamInterpreter::new(Some("chat".into()));
     let mut failed = false;
     for frame in whole.events {
         let raw = frame.data.clone();

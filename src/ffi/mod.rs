@@ -2,8 +2,10 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`], [`response`], [`error`], [`cancel`], [`endpoints`] (one blocking and one async
-//! function per entry of the endpoint table), [`stream`] (events, callbacks, streaming).
+//! [`client`], [`response`], [`error`], [`cancel`], [`endpoints`] (generated from the endpoint
+//! table: one blocking and one async function per endpoint, both streaming functions per stream),
+//! [`upload`] (file uploads), [`request`] (the escape hatch), [`stream`] (events, callbacks,
+//! the bodies of every call), [`endpoint_registry`] (the generated functions by name, for tests).
 
 #![allow(non_camel_case_types)]
 // Every exported function takes raw pointers from C and checks them (NULL) itself; the pointer
@@ -12,11 +14,14 @@
 
 pub mod cancel;
 pub mod client;
+pub mod endpoint_registry;
 pub mod endpoints;
 pub mod error;
+pub mod request;
 pub mod response;
 pub mod status;
 pub mod stream;
+pub mod upload;
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};

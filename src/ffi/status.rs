@@ -25,11 +25,14 @@ pub const FASTGPT_ERR_CONNECT: fastgpt_status = 10;
 pub const FASTGPT_ERR_TIMEOUT: fastgpt_status = 11;
 /// A non-2xx answer without a FastGPT envelope (see `fastgpt_error_http_status`).
 pub const FASTGPT_ERR_HTTP: fastgpt_status = 12;
-/// FastGPT code 403 or 514, or HTTP 401/403 without an envelope.
+/// The key or account may not do this: an unknown, invalid or expired API key, or no access to the
+/// app, chat, team or dataset (FastGPT `unAuthApiKey`, `unAuthorization`, `openapiUnAuth`,
+/// `unAuthTeam`, `unAuthApp`, `unAuthChat`, ...; codes 403, 514), or HTTP 401/403.
 pub const FASTGPT_ERR_AUTH: fastgpt_status = 13;
-/// FastGPT code 429 or HTTP 429, after the retries ran out.
+/// FastGPT code 429 (`tooManyRequest`) or HTTP 429, after the retries ran out.
 pub const FASTGPT_ERR_RATE_LIMITED: fastgpt_status = 14;
-/// FastGPT code 510 or 500004 (AI points exhausted).
+/// A balance or limit ran out: `insufficientQuota` (510), `aiPointsNotEnough`, `openapiExceedLimit`
+/// (the key's own limit), and the plan's dataset/app size and count limits.
 pub const FASTGPT_ERR_QUOTA: fastgpt_status = 15;
 /// Any other FastGPT error envelope or `event: error` frame (see `fastgpt_error_api_code`).
 pub const FASTGPT_ERR_API: fastgpt_status = 16;
@@ -38,6 +41,10 @@ pub const FASTGPT_ERR_API: fastgpt_status = 16;
 pub const FASTGPT_ERR_DECODE: fastgpt_status = 17;
 /// The stream ended (or the connection broke) before `[DONE]`.
 pub const FASTGPT_ERR_STREAM_TRUNCATED: fastgpt_status = 18;
+/// Busy, try again later: the chat is still generating its previous answer (FastGPT
+/// `chatIsGenerating`, or HTTP 409 from the newest servers). Retried like a 429 for idempotent
+/// calls only; a completion (which would run the app) is returned at once.
+pub const FASTGPT_ERR_BUSY: fastgpt_status = 19;
 /// Cancelled by a `fastgpt_cancel` token or by `fastgpt_client_free`.
 pub const FASTGPT_ERR_CANCELLED: fastgpt_status = 20;
 /// The callback returned non-zero.
@@ -79,6 +86,20 @@ pub const FASTGPT_EVENT_DONE: u32 = 13;
 pub const FASTGPT_EVENT_UNKNOWN: u32 = 14;
 /// The last event of an async operation: `status`, and `response` or `error`.
 pub const FASTGPT_EVENT_COMPLETE: u32 = 15;
+/// `chatTitle`: the title the server gave the chat (also sent without detail); the accumulated
+/// answer keeps it as `title`.
+pub const FASTGPT_EVENT_CHAT_TITLE: u32 = 16;
+/// `plan`: an agent's plan (raw JSON in `data`).
+pub const FASTGPT_EVENT_PLAN: u32 = 17;
+/// `planStatus`: progress of an agent's plan step (raw JSON in `data`).
+pub const FASTGPT_EVENT_PLAN_STATUS: u32 = 18;
+/// `sandboxStatus`: the state of a code sandbox the workflow runs (raw JSON in `data`).
+pub const FASTGPT_EVENT_SANDBOX_STATUS: u32 = 19;
+/// `skillCall`: the agent called a skill (raw JSON in `data`).
+pub const FASTGPT_EVENT_SKILL_CALL: u32 = 20;
+/// A file upload's progress: `upload_sent` of `upload_total` bytes of the file sent (`data` holds
+/// `{"sent":N,"total":M}`). The last one has `upload_sent == upload_total`.
+pub const FASTGPT_EVENT_UPLOAD_PROGRESS: u32 = 21;
 
 /// The ABI version: the SONAME's number (`libfastgpt.so.0`), bumped only on an ABI break.
 pub const FASTGPT_ABI_VERSION: u32 = 0;
@@ -130,6 +151,7 @@ mod tests {
             (FASTGPT_ERR_API, ErrorKind::Api),
             (FASTGPT_ERR_DECODE, ErrorKind::Decode),
             (FASTGPT_ERR_STREAM_TRUNCATED, ErrorKind::StreamTruncated),
+            (FASTGPT_ERR_BUSY, ErrorKind::Busy),
             (FASTGPT_ERR_CANCELLED, ErrorKind::Cancelled),
             (FASTGPT_ERR_ABORTED_BY_CALLBACK, ErrorKind::AbortedByCallback),
             (FASTGPT_ERR_FORKED, ErrorKind::Forked),
@@ -156,6 +178,12 @@ mod tests {
             (FASTGPT_EVENT_DONE, EventKind::Done),
             (FASTGPT_EVENT_UNKNOWN, EventKind::Unknown),
             (FASTGPT_EVENT_COMPLETE, EventKind::Complete),
+            (FASTGPT_EVENT_CHAT_TITLE, EventKind::ChatTitle),
+            (FASTGPT_EVENT_PLAN, EventKind::Plan),
+            (FASTGPT_EVENT_PLAN_STATUS, EventKind::PlanStatus),
+            (FASTGPT_EVENT_SANDBOX_STATUS, EventKind::SandboxStatus),
+            (FASTGPT_EVENT_SKILL_CALL, EventKind::SkillCall),
+            (FASTGPT_EVENT_UPLOAD_PROGRESS, EventKind::UploadProgress),
         ];
         for (c, k) in events {
             assert_eq!(c, k as u32, "{k:?}");
@@ -170,7 +198,7 @@ mod tests {
         for k in ErrorKind::ALL {
             assert_eq!(text(k as i32), k.describe());
         }
-        for unknown in [-1, 5, 19, 97, 100, i32::MAX, i32::MIN] {
+        for unknown in [-1, 5, 22, 97, 100, i32::MAX, i32::MIN] {
             assert_eq!(text(unknown), "unknown status");
         }
     }

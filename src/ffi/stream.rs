@@ -45,6 +45,9 @@ pub struct fastgpt_event {
     pub response: *const fastgpt_response,
     /// COMPLETE on failure, and ERROR events: the error. NULL otherwise.
     pub error: *const fastgpt_error,
+    /// UPLOAD_PROGRESS: bytes of the file sent so far, and the file's size. 0 for other kinds.
+    pub upload_sent: u64,
+    pub upload_total: u64,
 }
 
 /// Receives the events of an operation. Return 0 to continue, non-zero to abort it (the operation
@@ -115,6 +118,8 @@ impl Callback {
             status: error.as_ref().map_or(FASTGPT_OK, |e| fastgpt_error_code(e)),
             response: std::ptr::null(),
             error: error.as_ref().map_or(std::ptr::null(), |e| e as *const _),
+            upload_sent: ev.progress.map_or(0, |p| p.0),
+            upload_total: ev.progress.map_or(0, |p| p.1),
         };
         // SAFETY: a C function pointer given by the caller, with its own userdata.
         let rc = unsafe { (self.cb)(self.userdata, &c_event) };
@@ -143,6 +148,8 @@ impl Callback {
             status,
             response: response.as_ref().map_or(std::ptr::null(), |r| r as *const _),
             error: error.as_ref().map_or(std::ptr::null(), |e| e as *const _),
+            upload_sent: 0,
+            upload_total: 0,
         };
         // SAFETY: as above.
         unsafe { (self.cb)(self.userdata, &c_event) };
@@ -216,7 +223,7 @@ pub(crate) unsafe fn unary_async(
 
 /// Starts an async operation whose events and COMPLETE go to `cb`. Fails (with no callback ever)
 /// when `cb` is NULL.
-fn start_async<F, Fut>(cb: fastgpt_event_cb, userdata: *mut c_void, op: F) -> Result<(), Error>
+pub(crate) fn start_async<F, Fut>(cb: fastgpt_event_cb, userdata: *mut c_void, op: F) -> Result<(), Error>
 where
     F: FnOnce(Arc<runtime::Mailbox>) -> Fut,
     Fut: std::future::Future<Output = Result<Response, Error>> + Send + 'static,
@@ -225,10 +232,22 @@ where
     runtime::spawn_op(op, move |msg| callback.handle(msg))
 }
 
+/// Runs an operation that sends events (a stream, an upload) on the runtime while its events go to
+/// `cb` (if any) on this thread; returns its result.
+pub(crate) fn run_with_events<F, Fut>(cb: fastgpt_event_cb, userdata: *mut c_void, op: F) -> Result<Response, Error>
+where
+    F: FnOnce(Arc<runtime::Mailbox>) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, Error>> + Send + 'static,
+{
+    let mut callback = cb.map(|cb| Callback::new(cb, userdata));
+    runtime::run_blocking(op, |ev| callback.as_mut().map_or(Flow::Continue, |c| c.event(ev)))
+}
+
 /// # Safety
-/// Pointer arguments as documented on `fastgpt_stream_chat_completion`.
+/// Pointer arguments as documented on `fastgpt_stream_chat_completion`; `endpoint` is a stream.
 pub(crate) unsafe fn stream_blocking(
     client: *const fastgpt_client,
+    endpoint: &'static Endpoint,
     request_json: *const c_char,
     cancel: *const fastgpt_cancel,
     cb: fastgpt_event_cb,
@@ -238,13 +257,9 @@ pub(crate) unsafe fn stream_blocking(
 ) -> fastgpt_status {
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
-        let (prepared, options) = stream_request(request_json)?;
-        let mut callback = cb.map(|cb| Callback::new(cb, userdata));
+        let (prepared, options) = stream_request(endpoint, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        let resp = runtime::run_blocking(
-            move |mailbox| client.stream(prepared, options, cancel, mailbox),
-            |ev| callback.as_mut().map_or(Flow::Continue, |c| c.event(ev)),
-        )?;
+        let resp = run_with_events(cb, userdata, move |mailbox| client.stream(prepared, options, cancel, mailbox))?;
         if !out_response.is_null() {
             *out_response = fastgpt_response::into_raw(resp);
         }
@@ -253,9 +268,10 @@ pub(crate) unsafe fn stream_blocking(
 }
 
 /// # Safety
-/// Pointer arguments as documented on `fastgpt_stream_chat_completion_async`.
+/// Pointer arguments as documented on `fastgpt_stream_chat_completion_async`; `endpoint` is a stream.
 pub(crate) unsafe fn stream_async(
     client: *const fastgpt_client,
+    endpoint: &'static Endpoint,
     request_json: *const c_char,
     cancel: *const fastgpt_cancel,
     cb: fastgpt_event_cb,
@@ -264,15 +280,15 @@ pub(crate) unsafe fn stream_async(
 ) -> fastgpt_status {
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
-        let (prepared, options) = stream_request(request_json)?;
+        let (prepared, options) = stream_request(endpoint, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
         start_async(cb, userdata, move |mailbox| client.stream(prepared, options, cancel, mailbox))
     })
 }
 
-unsafe fn stream_request(request_json: *const c_char) -> Result<(Prepared, StreamOptions), Error> {
+unsafe fn stream_request(endpoint: &Endpoint, request_json: *const c_char) -> Result<(Prepared, StreamOptions), Error> {
     let text = str_arg(request_json, "request_json")?;
     let request = endpoints::parse_request(Some(text))?;
     let options = StreamOptions::from_request(&request);
-    Ok((endpoints::STREAM_CHAT_COMPLETION.prepare(request)?, options))
+    Ok((endpoint.prepare(request)?, options))
 }

@@ -1,0 +1,327 @@
+//! The code that follows from the endpoint table (`src/endpoints.rs`) is generated here, so an
+//! endpoint is one row and nothing can drift: the C functions and their reference docs
+//! (`src/ffi/endpoints.rs`, and a registry of them for tests), the C++ API's endpoint list
+//! (`include/fastgpt_endpoints.h`), and the Go binding's per-endpoint shims and methods.
+//!
+//! This test fails when a committed file differs from what the table gives; `make generate`
+//! (`FASTGPT_GENERATE=1 cargo test --test generated`) rewrites them.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use fastgpt::endpoints::{Endpoint, Field, Shape, ALL};
+
+fn unary() -> impl Iterator<Item = &'static Endpoint> {
+    ALL.iter().copied().filter(|e| e.shape == Shape::Unary)
+}
+
+fn streams() -> impl Iterator<Item = &'static Endpoint> {
+    ALL.iter().copied().filter(|e| e.shape == Shape::Stream)
+}
+
+fn const_name(e: &Endpoint) -> String {
+    e.name.to_ascii_uppercase()
+}
+
+/// `get_chat_init` -> `GetChatInit`, `create_chat_completion_v2` -> `CreateChatCompletionV2`.
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The line the header's readers (and tests) look for: the route, then what must be sent.
+fn route_line(e: &Endpoint) -> String {
+    let mut line = format!("`{} {}`.", e.method.as_str(), e.path);
+    if !e.required.is_empty() {
+        let fields: Vec<String> = e.required.iter().map(|f| f.describe()).collect();
+        write!(line, " Required: {}.", fields.join(", ")).unwrap();
+    }
+    line
+}
+
+/// The reference text of `fastgpt_<name>`: the row's doc, its notes, then the rules that follow
+/// from the row's other fields.
+fn reference(e: &Endpoint) -> Vec<String> {
+    let mut lines: Vec<String> = e.doc.lines().map(str::to_owned).collect();
+    for note in e.notes {
+        lines.push(String::new());
+        lines.extend(note.lines().map(str::to_owned));
+    }
+    let mut rules = Vec::new();
+    if let Some(f) = e.fallback {
+        rules.push(format!(
+            "On a server without this route (HTTP 404 or 405, no FastGPT envelope) the call is sent as \
+             `{} {}` instead, and that client sends it there first from then on.",
+            f.method.as_str(),
+            f.path
+        ));
+    }
+    if !e.defaults.is_empty() {
+        let d: Vec<String> = e.defaults.iter().map(|(k, v)| format!("`{k}` = {v}")).collect();
+        rules.push(format!("Sent when left out: {}.", d.join(", ")));
+    }
+    if e.idempotent {
+        rules.push("Retried like a read (it sets a state, so sending it twice is harmless).".into());
+    } else {
+        rules.push("Never re-sent once its body may have reached the server.".into());
+    }
+    lines.push(String::new());
+    lines.extend(wrap(&rules.join(" "), 96));
+    lines.push(String::new());
+    lines.push(route_line(e));
+    lines
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    out
+}
+
+fn doc_comment(out: &mut String, lines: &[String]) {
+    for l in lines {
+        if l.is_empty() {
+            out.push_str("///\n");
+        } else {
+            writeln!(out, "/// {l}").unwrap();
+        }
+    }
+}
+
+const C_LAYER_HEAD: &str = r#"//! GENERATED from the endpoint table (`src/endpoints.rs`) by `make generate`: do not edit.
+//!
+//! One blocking and one `_async` function per unary endpoint, and both streaming functions per
+//! chat-completion stream. Each is a one-line call into `ffi::stream`; the doc comments are the
+//! reference manual.
+//!
+//! Common to every endpoint function:
+//! - `request_json`: a JSON object with the endpoint's parameters by their API names; the library
+//!   puts them in the query or the body as the endpoint requires. Required fields (and FastGPT's
+//!   own limits, such as 200 items per `fastgpt_push_data`) are checked before any I/O
+//!   (`FASTGPT_ERR_INVALID_ARGUMENT`, naming the field).
+//! - `cancel`: optional (NULL) token; triggering it ends the call with `FASTGPT_ERR_CANCELLED`.
+//! - blocking: on success `*out_response` receives the result; free it with `fastgpt_response_free`.
+//! - `_async`: returns at once; `cb` later receives exactly one COMPLETE event (with `response` or
+//!   `error`) on a library thread. If the start fails, no callback is made.
+//! - `out_err`: optional (NULL); on failure receives an error to free with `fastgpt_error_free`.
+
+use std::ffi::{c_char, c_void};
+
+use super::cancel::fastgpt_cancel;
+use super::client::fastgpt_client;
+use super::error::fastgpt_error;
+use super::response::fastgpt_response;
+use super::status::fastgpt_status;
+use super::stream::{endpoint_request, fastgpt_event_cb, stream_async, stream_blocking, unary_async, unary_blocking};
+use crate::endpoints;
+"#;
+
+fn c_layer() -> String {
+    let mut out = String::from(C_LAYER_HEAD);
+    for e in ALL {
+        let c = const_name(e);
+        let name = e.name;
+        match e.shape {
+            Shape::Unary => {
+                out.push('\n');
+                doc_comment(&mut out, &reference(e));
+                writeln!(
+                    out,
+                    r#"#[no_mangle]
+pub unsafe extern "C" fn fastgpt_{name}(
+    client: *const fastgpt_client,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    out_response: *mut *mut fastgpt_response,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {{
+    unary_blocking(client, || endpoint_request(&endpoints::{c}, request_json), cancel, out_response, out_err)
+}}
+
+/// Async `fastgpt_{name}`: `{method} {path}`; delivers one COMPLETE to `cb`.
+#[no_mangle]
+pub unsafe extern "C" fn fastgpt_{name}_async(
+    client: *const fastgpt_client,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    cb: fastgpt_event_cb,
+    userdata: *mut c_void,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {{
+    unary_async(client, || endpoint_request(&endpoints::{c}, request_json), cancel, cb, userdata, out_err)
+}}"#,
+                    method = e.method.as_str(),
+                    path = e.path,
+                )
+                .unwrap();
+            }
+            Shape::Stream => {
+                out.push('\n');
+                doc_comment(&mut out, &reference(e));
+                writeln!(
+                    out,
+                    r#"#[no_mangle]
+pub unsafe extern "C" fn fastgpt_{name}(
+    client: *const fastgpt_client,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    cb: fastgpt_event_cb,
+    userdata: *mut c_void,
+    out_response: *mut *mut fastgpt_response,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {{
+    stream_blocking(client, &endpoints::{c}, request_json, cancel, cb, userdata, out_response, out_err)
+}}
+
+/// Async `fastgpt_{name}`: returns at once; `cb` (required) receives the same events on a
+/// library thread, then exactly one COMPLETE whose `response` is the accumulated answer.
+/// {route}
+#[no_mangle]
+pub unsafe extern "C" fn fastgpt_{name}_async(
+    client: *const fastgpt_client,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    cb: fastgpt_event_cb,
+    userdata: *mut c_void,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {{
+    stream_async(client, &endpoints::{c}, request_json, cancel, cb, userdata, out_err)
+}}"#,
+                    route = route_line(e),
+                )
+                .unwrap();
+            }
+            Shape::Upload => {} // written by hand in src/ffi/upload.rs
+        }
+    }
+    out
+}
+
+fn registry() -> String {
+    let mut out = String::from(
+        r#"//! GENERATED from the endpoint table (`src/endpoints.rs`) by `make generate`: do not edit.
+//!
+//! The generated C functions by endpoint name, for tests and tools that walk the table through
+//! the C ABI. Not part of the C API (cbindgen does not read this file).
+
+use std::ffi::{c_char, c_void};
+
+use super::cancel::fastgpt_cancel;
+use super::client::fastgpt_client;
+use super::endpoints::*;
+use super::error::fastgpt_error;
+use super::response::fastgpt_response;
+use super::status::fastgpt_status;
+use super::stream::fastgpt_event_cb;
+
+pub type UnaryFn = unsafe extern "C" fn(
+    *const fastgpt_client,
+    *const c_char,
+    *const fastgpt_cancel,
+    *mut *mut fastgpt_response,
+    *mut *mut fastgpt_error,
+) -> fastgpt_status;
+pub type UnaryAsyncFn = unsafe extern "C" fn(
+    *const fastgpt_client,
+    *const c_char,
+    *const fastgpt_cancel,
+    fastgpt_event_cb,
+    *mut c_void,
+    *mut *mut fastgpt_error,
+) -> fastgpt_status;
+pub type StreamFn = unsafe extern "C" fn(
+    *const fastgpt_client,
+    *const c_char,
+    *const fastgpt_cancel,
+    fastgpt_event_cb,
+    *mut c_void,
+    *mut *mut fastgpt_response,
+    *mut *mut fastgpt_error,
+) -> fastgpt_status;
+
+/// Every unary endpoint: (name, blocking function, async function).
+pub const UNARY: &[(&str, UnaryFn, UnaryAsyncFn)] = &[
+"#,
+    );
+    for e in unary() {
+        writeln!(out, "    (\"{0}\", fastgpt_{0}, fastgpt_{0}_async),", e.name).unwrap();
+    }
+    out.push_str("];\n\n/// Every chat-completion stream: (name, blocking function, async function).\npub const STREAMS: &[(&str, StreamFn, UnaryAsyncFn)] = &[\n");
+    for e in streams() {
+        writeln!(out, "    (\"{0}\", fastgpt_{0}, fastgpt_{0}_async),", e.name).unwrap();
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn cpp_list() -> String {
+    let mut out = String::from(
+        "/*\n * fastgpt_endpoints.h: GENERATED from the endpoint table (src/endpoints.rs) by `make generate`;\n * do not edit.\n *\n * X-macro lists of the endpoint functions of fastgpt.h, for wrappers (fastgpt.hpp):\n *  - FASTGPT_ENDPOINTS(X): X(name) for every unary endpoint, whose functions are\n *    fastgpt_<name>(client, request_json, cancel, out_response, out_err) and\n *    fastgpt_<name>_async(client, request_json, cancel, cb, userdata, out_err);\n *  - FASTGPT_STREAM_ENDPOINTS(X): X(name) for every chat-completion stream, whose functions are\n *    fastgpt_<name>(client, request_json, cancel, cb, userdata, out_response, out_err) and\n *    fastgpt_<name>_async(client, request_json, cancel, cb, userdata, out_err).\n */\n\n#ifndef FASTGPT_ENDPOINTS_H\n#define FASTGPT_ENDPOINTS_H\n\n#define FASTGPT_ENDPOINTS(X)",
+    );
+    for e in unary() {
+        write!(out, " \\\n    X({})", e.name).unwrap();
+    }
+    out.push_str("\n\n#define FASTGPT_STREAM_ENDPOINTS(X)");
+    for e in streams() {
+        write!(out, " \\\n    X({})", e.name).unwrap();
+    }
+    out.push_str("\n\n#endif /* FASTGPT_ENDPOINTS_H */\n");
+    out
+}
+
+/// Every generated file: (path from the repository root, content).
+fn generated() -> Vec<(&'static str, String)> {
+    vec![
+        ("src/ffi/endpoints.rs", c_layer()),
+        ("src/ffi/endpoint_registry.rs", registry()),
+        ("include/fastgpt_endpoints.h", cpp_list()),
+    ]
+}
+
+#[test]
+fn generated_files_follow_the_endpoint_table() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let write = std::env::var_os("FASTGPT_GENERATE").is_some_and(|v| v == "1");
+    let mut stale = Vec::new();
+    for (path, content) in generated() {
+        let file = root.join(path);
+        let current = std::fs::read_to_string(&file).unwrap_or_default();
+        if current == content {
+            continue;
+        }
+        if write {
+            std::fs::write(&file, &content).unwrap_or_else(|e| panic!("{path}: {e}"));
+            eprintln!("generated {path}");
+        } else {
+            stale.push(path);
+        }
+    }
+    assert!(stale.is_empty(), "stale generated files {stale:?}: run `make generate` and commit the result");
+}
+
+#[test]
+fn names_follow_from_the_table() {
+    assert_eq!(camel("create_chat_completion_v2"), "CreateChatCompletionV2");
+    assert_eq!(camel("get_chat_init"), "GetChatInit");
+    let e = fastgpt::endpoints::by_name("delete_chat_record").unwrap();
+    let line = route_line(e);
+    assert_eq!(
+        line,
+        "`DELETE /api/core/chat/record/delete`. Required: `appId`, `chatId`, `contentId` or `contentIds`."
+    );
+    assert!(matches!(e.required[2], Field::AnyOf(_)));
+}
