@@ -1178,14 +1178,14 @@ fastgpt_status fastgpt_create_file_collection_async(const struct fastgpt_client 
                                                     void *userdata,
                                                     struct fastgpt_error **out_err);
 
-// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`len` bytes; NULL
-// only when `len` is 0) is copied before the call returns, and uploaded as `file_name`.
+// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`data_len` bytes;
+// NULL only when `data_len` is 0) is copied before the call returns, and uploaded as `file_name`.
 //
 // `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
 fastgpt_status fastgpt_create_file_collection_from_buffer(const struct fastgpt_client *client,
                                                           const char *file_name,
                                                           const uint8_t *data,
-                                                          size_t len,
+                                                          size_t data_len,
                                                           const char *request_json,
                                                           const struct fastgpt_cancel *cancel,
                                                           fastgpt_event_cb cb,
@@ -1199,7 +1199,7 @@ fastgpt_status fastgpt_create_file_collection_from_buffer(const struct fastgpt_c
 fastgpt_status fastgpt_create_file_collection_from_buffer_async(const struct fastgpt_client *client,
                                                                 const char *file_name,
                                                                 const uint8_t *data,
-                                                                size_t len,
+                                                                size_t data_len,
                                                                 const char *request_json,
                                                                 const struct fastgpt_cancel *cancel,
                                                                 fastgpt_event_cb cb,

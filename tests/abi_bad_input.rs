@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use fastgpt::endpoints::{Endpoint, Field};
 
 /// One prototype of the header.
 #[derive(Debug, Clone)]
@@ -147,6 +148,10 @@ struct Args {
     out_err: *mut *mut fastgpt_error,
     cb: fastgpt_event_cb,
     userdata: *mut c_void,
+    file_path: *const c_char,
+    file_name: *const c_char,
+    data: *const u8,
+    data_len: usize,
 }
 
 type Call = Box<dyn Fn(&Args) -> Ret>;
@@ -187,40 +192,73 @@ fn table() -> BTreeMap<&'static str, (Vec<&'static str>, Call)> {
         entry!(fastgpt_cancel_trigger(cancel)),
         entry!(fastgpt_cancel_is_triggered(cancel)),
         entry!(fastgpt_cancel_free(cancel)),
-        entry!(fastgpt_create_chat_completion(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_create_chat_completion_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_chat_histories(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_chat_histories_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_chat_init(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_chat_init_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_chat_records(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_chat_records_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_record_detail(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_record_detail_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_update_chat_history(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_update_chat_history_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_delete_chat_history(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_delete_chat_history_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_clear_chat_histories(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_clear_chat_histories_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_delete_chat_record(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_delete_chat_record_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_send_feedback(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_send_feedback_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_suggested_questions(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_suggested_questions_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_app_logs_chart(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_app_logs_chart_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_get_app_logs_total(client, request_json, cancel, out_response, out_err)),
-        entry!(fastgpt_get_app_logs_total_async(client, request_json, cancel, cb, userdata, out_err)),
-        entry!(fastgpt_stream_chat_completion(client, request_json, cancel, cb, userdata, out_response, out_err)),
-        entry!(fastgpt_stream_chat_completion_async(client, request_json, cancel, cb, userdata, out_err)),
+        entry!(fastgpt_create_file_collection(
+            client,
+            file_path,
+            request_json,
+            cancel,
+            cb,
+            userdata,
+            out_response,
+            out_err
+        )),
+        entry!(fastgpt_create_file_collection_async(client, file_path, request_json, cancel, cb, userdata, out_err)),
+        entry!(fastgpt_create_file_collection_from_buffer(
+            client,
+            file_name,
+            data,
+            data_len,
+            request_json,
+            cancel,
+            cb,
+            userdata,
+            out_response,
+            out_err
+        )),
+        entry!(fastgpt_create_file_collection_from_buffer_async(
+            client,
+            file_name,
+            data,
+            data_len,
+            request_json,
+            cancel,
+            cb,
+            userdata,
+            out_err
+        )),
         entry!(fastgpt_request(client, method, path, request_json, cancel, out_response, out_err)),
         entry!(fastgpt_request_async(client, method, path, request_json, cancel, cb, userdata, out_err)),
     ];
     let mut map = BTreeMap::new();
     for (name, params, call) in entries {
         assert!(map.insert(name, (params, call)).is_none(), "{name} twice in the table");
+    }
+    // The generated endpoint functions, from the table's registry: nothing to add by hand.
+    use fastgpt::ffi::endpoint_registry::{STREAMS, UNARY};
+    let unary = vec!["client", "request_json", "cancel", "out_response", "out_err"];
+    let unary_async = vec!["client", "request_json", "cancel", "cb", "userdata", "out_err"];
+    let stream = vec!["client", "request_json", "cancel", "cb", "userdata", "out_response", "out_err"];
+    let leak = |name: String| -> &'static str { Box::leak(name.into_boxed_str()) };
+    for &(name, blocking, start) in UNARY {
+        let call: Call = Box::new(move |a: &Args| {
+            unsafe { blocking(a.client, a.request_json, a.cancel, a.out_response, a.out_err) }.into_ret()
+        });
+        map.insert(leak(format!("fastgpt_{name}")), (unary.clone(), call));
+        let call: Call = Box::new(move |a: &Args| {
+            unsafe { start(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_err) }.into_ret()
+        });
+        map.insert(leak(format!("fastgpt_{name}_async")), (unary_async.clone(), call));
+    }
+    for &(name, blocking, start) in STREAMS {
+        let call: Call = Box::new(move |a: &Args| {
+            unsafe { blocking(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_response, a.out_err) }
+                .into_ret()
+        });
+        map.insert(leak(format!("fastgpt_{name}")), (stream.clone(), call));
+        let call: Call = Box::new(move |a: &Args| {
+            unsafe { start(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_err) }.into_ret()
+        });
+        map.insert(leak(format!("fastgpt_{name}_async")), (unary_async.clone(), call));
     }
     map
 }
@@ -238,6 +276,8 @@ unsafe extern "C" fn walker_cb(userdata: *mut c_void, event: *const fastgpt_even
 
 /// The world a call runs in: a client whose server port is closed, a real response and error.
 struct World {
+    /// A small file for the upload functions.
+    upload_file: std::path::PathBuf,
     closed_config: CString,
     closed_client: Client,
     mock_client: Client,
@@ -258,7 +298,15 @@ impl World {
         .unwrap();
         let mock = mock();
         let closed_client = Client::new(closed_config.to_str().unwrap()).unwrap();
-        World { closed_config, closed_client, mock_client: Client::for_mock(&mock, json!({})), _mock: mock }
+        let upload_file = std::env::temp_dir().join(format!("fastgpt-walk-{}.txt", std::process::id()));
+        std::fs::write(&upload_file, b"a small file to upload").unwrap();
+        World {
+            upload_file,
+            closed_config,
+            closed_client,
+            mock_client: Client::for_mock(&mock, json!({})),
+            _mock: mock,
+        }
     }
 }
 
@@ -306,17 +354,15 @@ impl Owned {
             assert_eq!(fastgpt_client_new(c"[]".as_ptr(), &mut unused, &mut err), FASTGPT_ERR_INVALID_JSON);
         }
 
-        let required = required_fields(proto);
-        let mut request = serde_json::Map::new();
-        for f in &required {
-            request.insert(f.clone(), valid_value(f));
-        }
+        let request = valid_request(&required_fields(proto));
         let strings = vec![
             CString::new("{}").unwrap(),
             CString::new(Value::Object(request).to_string()).unwrap(),
             CString::new("GET").unwrap(),
             CString::new("/api/core/chat/init").unwrap(),
             CString::new("content-type").unwrap(),
+            CString::new(world.upload_file.to_str().unwrap()).unwrap(),
+            CString::new("notes.txt").unwrap(),
         ];
         let collector = Arc::new(Collector::default());
         let mut out_client = Box::new(SENTINEL as *mut fastgpt_client);
@@ -340,6 +386,10 @@ impl Owned {
             out_err: &mut *out_err,
             cb: Some(walker_cb),
             userdata: userdata(&collector),
+            file_path: strings[5].as_ptr(),
+            file_name: strings[6].as_ptr(),
+            data: b"file content".as_ptr(),
+            data_len: 12,
         };
         let orig = (if own_client { args.client } else { std::ptr::null_mut() }, args.resp, args.err, args.cancel);
         Owned { args, strings, out_client, out_response, out_err, len, collector, consumed: Vec::new(), orig }
@@ -359,6 +409,8 @@ impl Owned {
             "method" => self.args.method = ptr,
             "path" => self.args.path = ptr,
             "name" => self.args.name = ptr,
+            "file_path" => self.args.file_path = ptr,
+            "file_name" => self.args.file_name = ptr,
             other => panic!("{other} is not a string parameter this walker knows"),
         }
     }
@@ -376,6 +428,7 @@ impl Owned {
             "out_err" => a.out_err = std::ptr::null_mut(),
             "cb" => a.cb = None,
             "userdata" => a.userdata = std::ptr::null_mut(),
+            "data" => a.data = std::ptr::null(),
             s => self.set_str(s, None),
         }
     }
@@ -407,30 +460,34 @@ impl Drop for Owned {
     }
 }
 
-/// The required request fields of a function, from its header docs (`Required: `a`, `b`.`);
-/// an `_async` variant has those of its blocking twin.
-fn required_fields(proto: &Proto) -> Vec<String> {
-    let docs = REQUIRED_DOCS.with(|d| {
-        let d = d.borrow();
-        d.get(proto.name.trim_end_matches("_async")).cloned().unwrap_or_else(|| proto.docs.clone())
-    });
-    let Some(at) = docs.find("Required:") else { return Vec::new() };
-    let line = docs[at..].lines().next().unwrap();
-    line.split('`').skip(1).step_by(2).map(str::to_string).collect()
+/// The endpoint a function calls (`fastgpt_<name>`, `_async`, `_from_buffer`), from the table.
+fn endpoint_of(proto: &Proto) -> Option<&'static Endpoint> {
+    let name = proto.name.strip_prefix("fastgpt_")?.trim_end_matches("_async").trim_end_matches("_from_buffer");
+    fastgpt::endpoints::by_name(name)
 }
 
-thread_local! {
-    static REQUIRED_DOCS: std::cell::RefCell<BTreeMap<String, String>> = const { std::cell::RefCell::new(BTreeMap::new()) };
+/// The required request fields of a function: its endpoint's checks in the table.
+fn required_fields(proto: &Proto) -> Vec<Field> {
+    endpoint_of(proto).map(|e| e.required.to_vec()).unwrap_or_default()
 }
 
-fn valid_value(field: &str) -> Value {
-    match field {
-        "messages" => json!([{"role": "user", "content": "hi"}]),
-        "appId" => json!(APP_ID),
-        "dateStart" => json!("2024-01-01T00:00:00.000Z"),
-        "dateEnd" => json!("2024-02-01T00:00:00.000Z"),
-        _ => json!("x1"),
-    }
+/// A valid value for `field` (the first alternative of an `AnyOf`): (name, value).
+fn valid_value(field: &Field) -> (&'static str, Value) {
+    let value = match *field {
+        Field::Str("appId") => json!(APP_ID),
+        Field::Str("dateStart") => json!("2024-01-01T00:00:00.000Z"),
+        Field::Str("dateEnd") => json!("2024-02-01T00:00:00.000Z"),
+        Field::Str(_) => json!("x1"),
+        Field::Array("messages") => json!([{"role": "user", "content": "hi"}]),
+        Field::Array(_) | Field::ArrayMax(..) => json!([{"q": "x1"}]),
+        Field::OneOf(_, values) => json!(values[0]),
+        Field::AnyOf(alternatives) => return valid_value(&alternatives[0]),
+    };
+    (field.name(), value)
+}
+
+fn valid_request(required: &[Field]) -> serde_json::Map<String, Value> {
+    required.iter().map(valid_value).map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// What a case must produce.
@@ -596,12 +653,23 @@ fn null_expectation(p: &Proto, param: &str) -> Expect {
         // Documented optional pointers of fallible functions.
         ("fastgpt_client_new", "config_json") => Expect::Ok,
         ("fastgpt_request" | "fastgpt_request_async", "request_json") => Expect::Io,
-        ("fastgpt_stream_chat_completion", "cb" | "userdata" | "out_response") => Expect::Io,
+        // Blocking streams: events and the result are both optional.
+        (f, "cb" | "userdata" | "out_response") if table_streams().iter().any(|s| f == format!("fastgpt_{s}")) => {
+            Expect::Io
+        }
+        // Blocking uploads: progress events are optional.
+        ("fastgpt_create_file_collection" | "fastgpt_create_file_collection_from_buffer", "cb" | "userdata") => {
+            Expect::Io
+        }
         (_, "userdata" | "cancel") => Expect::Io,
         (_, "out_err") => Expect::SameAsValid,
         _ if is_fallible(p) => Expect::Status(FASTGPT_ERR_NULL_ARGUMENT),
         _ => panic!("{}: no documented NULL behaviour for {param} in this test", p.name),
     }
+}
+
+fn table_streams() -> Vec<&'static str> {
+    fastgpt::ffi::endpoint_registry::STREAMS.iter().map(|s| s.0).collect()
 }
 
 /// Bad values for a string parameter, with the status each must give.
@@ -660,36 +728,58 @@ fn bad_strings(p: &Proto, param: &str) -> Vec<(String, Vec<u8>, i32)> {
             if !required.is_empty() {
                 cases.push(("{} (missing fields)".into(), b"{}".to_vec(), FASTGPT_ERR_INVALID_ARGUMENT));
                 let all_wrong: serde_json::Map<String, Value> =
-                    required.iter().map(|f| (f.clone(), json!(5))).collect();
+                    required.iter().map(|f| (f.name().to_string(), json!(5))).collect();
                 cases.push((
                     "every required field a number".into(),
                     Value::Object(all_wrong).to_string().into_bytes(),
                     FASTGPT_ERR_INVALID_ARGUMENT,
                 ));
             }
+            let full = valid_request(&required);
             for field in &required {
-                let full: serde_json::Map<String, Value> =
-                    required.iter().map(|f| (f.clone(), valid_value(f))).collect();
+                let name = field.name();
                 let mut missing = full.clone();
-                missing.remove(field);
+                for n in field.names() {
+                    missing.remove(n);
+                }
                 cases.push((
-                    format!("missing {field}"),
+                    format!("missing {name}"),
                     Value::Object(missing).to_string().into_bytes(),
                     FASTGPT_ERR_INVALID_ARGUMENT,
                 ));
                 for (kind, wrong) in [("null", json!(null)), ("wrong type", json!({"x": 1})), ("empty", json!(""))] {
-                    if kind == "empty" && field == "messages" {
+                    if kind == "empty" && name == "messages" {
                         continue;
                     }
+                    if kind == "null" && matches!(field, Field::AnyOf(_)) {
+                        continue; // null is "absent": another alternative may stand in
+                    }
                     let mut bad = full.clone();
-                    bad.insert(field.clone(), wrong);
+                    bad.insert(name.to_string(), wrong);
                     cases.push((
-                        format!("{field} {kind}"),
+                        format!("{name} {kind}"),
                         Value::Object(bad).to_string().into_bytes(),
                         FASTGPT_ERR_INVALID_ARGUMENT,
                     ));
                 }
             }
+            if let Some(Field::ArrayMax(name, max)) = required.iter().find(|f| matches!(f, Field::ArrayMax(..))) {
+                let mut over = full.clone();
+                over.insert(name.to_string(), Value::Array(vec![json!({"q": "x"}); max + 1]));
+                cases.push((
+                    format!("{name} over {max} items"),
+                    Value::Object(over).to_string().into_bytes(),
+                    FASTGPT_ERR_INVALID_ARGUMENT,
+                ));
+            }
+        }
+        "file_path" => {
+            for (what, path) in [("missing file", "/nonexistent/fastgpt/x.txt"), ("a directory", "/"), ("empty", "")] {
+                cases.push((what.into(), path.into(), FASTGPT_ERR_INVALID_ARGUMENT));
+            }
+        }
+        "file_name" => {
+            cases.push(("empty".into(), Vec::new(), FASTGPT_ERR_INVALID_ARGUMENT));
         }
         "method" => {
             for m in ["", "PATCH", "get ", "{", "GET\n"] {
@@ -733,19 +823,11 @@ fn every_exported_function_survives_null_and_bad_input() {
             );
         }
     }
-    REQUIRED_DOCS.with(|d| {
-        let mut d = d.borrow_mut();
-        for p in &protos {
-            d.insert(p.name.clone(), p.docs.clone());
+    // Every endpoint function's docs name the fields the table requires (the walk uses the table).
+    for p in protos.iter().filter(|p| !p.name.ends_with("_async")) {
+        for field in required_fields(p) {
+            assert!(p.docs.contains(&format!("`{}`", field.name())), "{}: the docs name {}", p.name, field.name());
         }
-    });
-    for p in protos.iter().filter(|p| {
-        p.name.contains("_chat")
-            || p.name.contains("_app_")
-            || p.name.contains("feedback")
-            || p.name.contains("suggested")
-    }) {
-        assert!(!required_fields(p).is_empty(), "{}: the docs name its required fields", p.name);
     }
 
     let world = World::new();

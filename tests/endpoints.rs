@@ -220,27 +220,15 @@ fn escape_hatch_reaches_any_path() {
 fn required_fields_are_checked_before_io_for_every_endpoint() {
     // A client pointed at a closed port: any I/O would fail with CONNECT, not INVALID_ARGUMENT.
     let client = Client::new(r#"{"base_url": "http://127.0.0.1:9", "max_retries": 0}"#).unwrap();
-    let table: &[(&str, Blocking)] = &[
-        ("create_chat_completion", fastgpt_create_chat_completion),
-        ("get_chat_histories", fastgpt_get_chat_histories),
-        ("get_chat_init", fastgpt_get_chat_init),
-        ("get_chat_records", fastgpt_get_chat_records),
-        ("get_record_detail", fastgpt_get_record_detail),
-        ("update_chat_history", fastgpt_update_chat_history),
-        ("delete_chat_history", fastgpt_delete_chat_history),
-        ("clear_chat_histories", fastgpt_clear_chat_histories),
-        ("delete_chat_record", fastgpt_delete_chat_record),
-        ("send_feedback", fastgpt_send_feedback),
-        ("get_suggested_questions", fastgpt_get_suggested_questions),
-        ("get_app_logs_chart", fastgpt_get_app_logs_chart),
-        ("get_app_logs_total", fastgpt_get_app_logs_total),
-    ];
-    for endpoint in fastgpt::endpoints::ALL.iter().filter(|e| e.name != "stream_chat_completion") {
-        let f = table
+    for endpoint in fastgpt::endpoints::ALL.iter().filter(|e| e.shape == fastgpt::endpoints::Shape::Unary) {
+        let f = fastgpt::ffi::endpoint_registry::UNARY
             .iter()
-            .find(|(n, _)| *n == endpoint.name)
+            .find(|(n, ..)| *n == endpoint.name)
             .unwrap_or_else(|| panic!("{} has a C function", endpoint.name))
             .1;
+        if endpoint.required.is_empty() {
+            continue;
+        }
         let err = call(f, &client, &json!({})).unwrap_err();
         assert_eq!(err.status, FASTGPT_ERR_INVALID_ARGUMENT, "{}", endpoint.name);
         assert!(err.message.contains(endpoint.required[0].name()), "{}: {}", endpoint.name, err.message);

@@ -283,11 +283,29 @@ fn cpp_list() -> String {
     out
 }
 
+/// Rust as `cargo fmt` leaves it (with the repository's rustfmt.toml), so formatting the tree
+/// never makes a generated file stale.
+fn rustfmt(code: String) -> String {
+    use std::io::Write;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = std::process::Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
+        .args(["--edition", "2021", "--emit", "stdout", "--config-path"])
+        .arg(root.join("rustfmt.toml"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("rustfmt (rustup component add rustfmt) formats the generated Rust");
+    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "rustfmt failed on the generated code");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Every generated file: (path from the repository root, content).
 fn generated() -> Vec<(&'static str, String)> {
     vec![
-        ("src/ffi/endpoints.rs", c_layer()),
-        ("src/ffi/endpoint_registry.rs", registry()),
+        ("src/ffi/endpoints.rs", rustfmt(c_layer())),
+        ("src/ffi/endpoint_registry.rs", rustfmt(registry())),
         ("include/fastgpt_endpoints.h", cpp_list()),
     ]
 }

@@ -93,8 +93,8 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_async(
     })
 }
 
-/// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`len` bytes; NULL
-/// only when `len` is 0) is copied before the call returns, and uploaded as `file_name`.
+/// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`data_len` bytes;
+/// NULL only when `data_len` is 0) is copied before the call returns, and uploaded as `file_name`.
 ///
 /// `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
 #[no_mangle]
@@ -102,7 +102,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer(
     client: *const fastgpt_client,
     file_name: *const c_char,
     data: *const u8,
-    len: usize,
+    data_len: usize,
     request_json: *const c_char,
     cancel: *const fastgpt_cancel,
     cb: fastgpt_event_cb,
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let name = str_arg(file_name, "file_name")?;
-        let (prepared, upload) = upload_request(buffer_source(data, len)?, name, request_json)?;
+        let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
         out_arg(out_response, "out_response")?;
         let cancel = fastgpt_cancel::token_of(cancel);
         let resp = run_with_events(cb, userdata, move |mailbox| {
@@ -133,7 +133,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer_async(
     client: *const fastgpt_client,
     file_name: *const c_char,
     data: *const u8,
-    len: usize,
+    data_len: usize,
     request_json: *const c_char,
     cancel: *const fastgpt_cancel,
     cb: fastgpt_event_cb,
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer_async(
     boundary(out_err, || {
         let client = Arc::clone(&ref_arg(client, "client")?.inner);
         let name = str_arg(file_name, "file_name")?;
-        let (prepared, upload) = upload_request(buffer_source(data, len)?, name, request_json)?;
+        let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
         start_async(cb, userdata, move |mailbox| {
             let prepared = with_upload(prepared, upload, true, &mailbox);
@@ -163,15 +163,15 @@ unsafe fn path_source(file_path: *const c_char) -> Result<(Source, String), Erro
     Ok((Source::Path(path), name))
 }
 
-unsafe fn buffer_source(data: *const u8, len: usize) -> Result<Source, Error> {
+unsafe fn buffer_source(data: *const u8, data_len: usize) -> Result<Source, Error> {
     if data.is_null() {
-        if len != 0 {
-            return Err(Error::new(crate::error::ErrorKind::NullArgument, "data is NULL (with a non-zero len)"));
+        if data_len != 0 {
+            return Err(Error::new(crate::error::ErrorKind::NullArgument, "data is NULL (with a non-zero data_len)"));
         }
         return Ok(Source::Memory(bytes::Bytes::new()));
     }
-    // SAFETY: the caller passes `len` readable bytes at `data`, borrowed for this call.
-    Ok(Source::Memory(bytes::Bytes::copy_from_slice(std::slice::from_raw_parts(data, len))))
+    // SAFETY: the caller passes `data_len` readable bytes at `data`, borrowed for this call.
+    Ok(Source::Memory(bytes::Bytes::copy_from_slice(std::slice::from_raw_parts(data, data_len))))
 }
 
 /// Checks `request_json` (the `data` part) as the endpoint's request, before any I/O.
