@@ -135,7 +135,7 @@ fn the_key_appears_in_no_error_of_any_kind() {
         ("status=401", FASTGPT_ERR_AUTH),
         ("envelope=514", FASTGPT_ERR_AUTH),
         ("envelope=500004", FASTGPT_ERR_QUOTA),
-        ("envelope=400", FASTGPT_ERR_API),
+        ("envelope=400", FASTGPT_ERR_INVALID_ARGUMENT), // a zod validation error
         ("envelope_200=403", FASTGPT_ERR_AUTH),
         ("rate_limit_ms=10", FASTGPT_ERR_RATE_LIMITED),
         ("malformed_json", FASTGPT_ERR_DECODE),
