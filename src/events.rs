@@ -140,17 +140,51 @@ const CANONICAL_PREFIX: &[u8] =
     br#"{"id":"","object":"","created":0,"model":"","choices":[{"delta":{"role":"assistant","content":""#;
 const CANONICAL_SUFFIX: &[u8] = br#""},"index":0,"finish_reason":null}]}"#;
 
-/// The content of a canonical frame: where it is in `data`, and the text.
+/// Detail-mode frames carry the id of the answer value they belong to, as the object's first or
+/// last member: `{"responseValueId":"v1",` + the rest, or the rest + `,"responseValueId":"v1"}`.
+const VALUE_ID_HEAD: &[u8] = br#"{"responseValueId":""#;
+const VALUE_ID_TAIL: &[u8] = br#","responseValueId":""#;
+
+/// The content of a canonical frame: where it is in `data`, and the text. A plain
+/// `responseValueId` member at either end of the object is allowed (it carries no text).
 fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, &str)> {
-    let end = data.len().checked_sub(CANONICAL_SUFFIX.len())?;
-    if end < CANONICAL_PREFIX.len() || !data.starts_with(CANONICAL_PREFIX) || !data.ends_with(CANONICAL_SUFFIX) {
+    // Where the members after `{` start, and where those before the final `}` end.
+    let (members_start, members_end) = (value_id_head_end(data).unwrap_or(1), value_id_tail_start(data));
+    let members_end = members_end.unwrap_or(data.len().checked_sub(1)?);
+    let (prefix, suffix) = (&CANONICAL_PREFIX[1..], &CANONICAL_SUFFIX[..CANONICAL_SUFFIX.len() - 1]);
+    let body = data.get(members_start..members_end)?;
+    if data.first() != Some(&b'{') || data.last() != Some(&b'}') || body.len() < prefix.len() + suffix.len() {
         return None;
     }
-    let content = &data[CANONICAL_PREFIX.len()..end];
+    if !body.starts_with(prefix) || !body.ends_with(suffix) {
+        return None;
+    }
+    let range = members_start + prefix.len()..members_end - suffix.len();
+    let content = &data[range.clone()];
     if !content.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
         return None;
     }
-    Some((CANONICAL_PREFIX.len()..end, std::str::from_utf8(content).ok()?))
+    Some((range, std::str::from_utf8(content).ok()?))
+}
+
+/// A plain string's value (no quote, backslash or control character).
+fn plain(value: &[u8]) -> bool {
+    value.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+}
+
+/// `{"responseValueId":"v1",...`: where the next member starts.
+fn value_id_head_end(data: &[u8]) -> Option<usize> {
+    let rest = data.strip_prefix(VALUE_ID_HEAD)?;
+    let quote = memchr::memchr(b'"', rest)?;
+    (plain(&rest[..quote]) && rest.get(quote + 1) == Some(&b',')).then_some(VALUE_ID_HEAD.len() + quote + 2)
+}
+
+/// `...,"responseValueId":"v1"}`: where the member (its comma) starts.
+fn value_id_tail_start(data: &[u8]) -> Option<usize> {
+    let body = data.strip_suffix(b"\"}")?;
+    let open = memchr::memrchr(b'"', body)?;
+    let start = (open + 1).checked_sub(VALUE_ID_TAIL.len())?;
+    (&body[start..=open] == VALUE_ID_TAIL && plain(&body[open + 1..])).then_some(start)
 }
 
 #[derive(Deserialize)]
@@ -648,6 +682,23 @@ mod tests {
             let mut it = StreamInterpreter::new(None);
             let ev = it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
             assert_eq!(ev.text().unwrap_or(""), expected, "{content}");
+        }
+        // Detail frames with their responseValueId at either end stay on the fast path.
+        let canonical = chunk("hi");
+        let tail = format!("{},\"responseValueId\":\"v1\"}}", &canonical[..canonical.len() - 1]);
+        let head = format!("{{\"responseValueId\":\"v1\",{}", &canonical[1..]);
+        for data in [tail, head] {
+            let (range, text) = canonical_content(data.as_bytes()).unwrap_or_else(|| panic!("fast path: {data}"));
+            assert_eq!((text, &data[range]), ("hi", "hi"));
+            let parsed: Value = serde_json::from_str(&data).unwrap();
+            assert_eq!(parsed["choices"][0]["delta"]["content"], "hi", "{data} is the chunk it claims");
+        }
+        for odd in [
+            format!("{},\"responseValueId\":\"v\\\"1\"}}", &canonical[..canonical.len() - 1]),
+            format!("{{\"responseValueId\":\"v1\"{}", &canonical[1..]),
+            format!("{},\"other\":\"v1\"}}", &canonical[..canonical.len() - 1]),
+        ] {
+            assert!(canonical_content(odd.as_bytes()).is_none(), "{odd}");
         }
         // A near-canonical frame (a different finish_reason) goes through the parser.
         let data = STOP.as_bytes().to_vec();
