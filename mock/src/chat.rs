@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,11 +14,11 @@ use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
 
 use crate::body::{Body, FILLER};
-use crate::envelope::{self, is_object_id, ApiError};
+use crate::envelope::{self, is_object_id, ApiError, Zod};
 use crate::faults::Fault;
-use crate::routes::{authorize, Req};
+use crate::routes::{authorize, Req, ServerGen};
 use crate::state::State;
-use crate::{Shared, APP_ID};
+use crate::{Shared, APP_ID, PLUGIN_APP_ID};
 
 /// Streams send the answer in pieces of at most this many characters.
 const CHUNK_CHARS: usize = 8;
@@ -38,6 +38,18 @@ struct Input {
     ai_data_id: Option<String>,
     variables: Map<String, Value>,
     user: String,
+    /// A workflow-tool (plugin) app: the server forces detail mode.
+    plugin: bool,
+}
+
+/// What a request switches on beyond the answer itself.
+struct Extras {
+    gen: ServerGen,
+    /// `chatTitle` to send (new chat on a new server, or the `title` keyword).
+    title: Option<String>,
+    plan: bool,
+    sandbox: bool,
+    skill: bool,
 }
 
 /// What the mock "workflow" produced for one request.
@@ -50,6 +62,10 @@ struct Run {
     responses: Vec<Value>,
     ai_value: Vec<Value>,
     new_variables: Value,
+    /// The chat's title after this exchange (what `title` reports on new servers).
+    title: Option<String>,
+    /// The AI item's dataId: `responseValueId` of the answer frames on new servers.
+    value_id: String,
 }
 
 fn json_str(s: &str) -> String {
@@ -58,25 +74,48 @@ fn json_str(s: &str) -> String {
 
 pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fault>) -> Response<Body> {
     let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
-    let (stream, detail) = (flag("stream"), flag("detail"));
+    let stream = flag("stream");
+    let gen = req.err_gen();
     let input = match validate(shared, req) {
         Ok(i) => i,
         Err(e) if stream => return early_stream_error(&e),
-        Err(e) => return envelope::error(&e),
+        Err(e) => return envelope::error_gen(gen, &e),
     };
+    // Workflow-tool apps run in detail mode whatever the request says (§2.4).
+    let detail = flag("detail") || input.plugin;
+    let key = input.chat_id.as_ref().map(|c| (input.app_id.clone(), c.clone()));
+    let extras = {
+        let st = shared.state();
+        let lq = input.question.to_lowercase();
+        let new_chat = key.as_ref().is_some_and(|(a, c)| st.chat(a, c).is_none());
+        let title = input.question.chars().take(20).collect::<String>();
+        let title = (lq.contains("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
+        Extras { gen: req.server_gen(), title, plan: lq.contains("plan"), sandbox: lq.contains("sandbox"), skill: lq.contains("skill") }
+    };
+    // The newest servers refuse a second run on a chat that is still generating.
+    if extras.gen == ServerGen::New {
+        if let Some(k) = &key {
+            if shared.state().running.contains_key(k) {
+                let e = ApiError::Known("chatIsGenerating");
+                return if stream { early_stream_error(&e) } else { envelope::error_gen(gen, &e) };
+            }
+        }
+    }
     if !stream {
         let run = execute(&mut shared.state(), &input, None);
-        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""));
+        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""), extras.gen);
     }
     let (tx, body) = Body::channel();
     let mut out = Out::new(tx, detail, shared.config.heartbeat_ms, Live::new(&shared.streams));
+    out.running = key.map(|k| Running::start(shared, k));
     if let Some(Fault::HeartbeatOnly(ms)) = fault {
         // An app that never answers: nothing is run or stored.
         out.every = Some(Duration::from_millis((*ms).max(1)));
         tokio::spawn(async move {
             loop {
                 let every = out.every.expect("set above");
-                if out.wait(every, false).await.is_err() || out.push(out.heartbeat.clone()).await.is_err() {
+                if out.stopped() || out.wait(every, false).await.is_err() || out.push(out.heartbeat.clone()).await.is_err()
+                {
                     break;
                 }
             }
@@ -85,7 +124,7 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     }
     let bulk = stream_volume(req);
     let run = execute(&mut shared.state(), &input, bulk);
-    let steps = plan(&run, detail, v2, fault, bulk);
+    let steps = plan(&run, detail, v2, fault, bulk, &extras);
     let fault = fault.cloned();
     if let Some(Fault::SlowStream(ms)) = fault {
         out.slow = Some(Duration::from_millis(ms));
@@ -94,6 +133,54 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
         let _ = produce(&mut out, steps, fault.as_ref()).await;
     });
     sse_response(body)
+}
+
+/// A stream running on a chat: its stop flag lives in `State::running` until the producer ends.
+struct Running {
+    shared: std::sync::Weak<std::sync::Mutex<State>>,
+    key: (String, String),
+    stop: Arc<AtomicBool>,
+}
+
+impl Running {
+    fn start(shared: &Shared, key: (String, String)) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        shared.state().running.insert(key.clone(), stop.clone());
+        Running { shared: shared.state_handle(), key, stop }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(st) = self.shared.upgrade() {
+            let mut st = st.lock().unwrap_or_else(|e| e.into_inner());
+            if st.running.get(&self.key).is_some_and(|s| Arc::ptr_eq(s, &self.stop)) {
+                st.running.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// `POST /api/v2/chat/stop` `{appId, chatId}` → `{success: true}` in the envelope. A running
+/// stream on that chat skips to its end; the answer waits for it, at most 5 s, as FastGPT does.
+pub async fn stop(shared: &Shared, req: &Req) -> Response<Body> {
+    let gen = req.err_gen();
+    let mut z = Zod::default();
+    let app = z.object_id(&req.body, "appId");
+    let chat_id = z.non_empty(&req.body, "chatId");
+    if let Err(e) = z.finish().and_then(|_| authorize(shared, req)) {
+        return envelope::error_gen(gen, &e);
+    }
+    let key = (app, chat_id);
+    let flag = shared.state().running.get(&key).cloned();
+    if let Some(flag) = flag {
+        flag.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && shared.state().running.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flag)) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    envelope::success(json!({"success": true}))
 }
 
 /// `x-mock-stream-events: N` (+ `x-mock-chunk-bytes`), for benchmarks.
@@ -116,9 +203,18 @@ fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
         Some(id) if is_object_id(id) => id.to_string(),
         Some(_) => return Err(ApiError::Known("appUnExist")),
     };
-    let last = messages.last().ok_or_else(|| ApiError::plain("messages is empty"))?;
-    let (question, human_value) = question(last);
-    if human_value.is_empty() {
+    let plugin = app_id == PLUGIN_APP_ID || req.header("x-mock-app-type").map(str::trim) == Some("plugin");
+    let variables = b.get("variables").and_then(Value::as_object).cloned().unwrap_or_default();
+    let (question, human_value, human_data_id) = match messages.last() {
+        Some(last) => {
+            let (q, v) = question(last);
+            (q, v, last.get("dataId").and_then(Value::as_str).map(str::to_string))
+        }
+        // A plugin runs on its inputs (the variables); the messages may be empty.
+        None if plugin => (String::new(), Vec::new(), None),
+        None => return Err(ApiError::plain("messages is empty")),
+    };
+    if human_value.is_empty() && !plugin {
         return Err(ApiError::plain("User question is empty"));
     }
     let s = |k: &str| b.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
@@ -127,10 +223,11 @@ fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
         chat_id: s("chatId"),
         question,
         human_value,
-        human_data_id: last.get("dataId").and_then(Value::as_str).map(str::to_string),
+        human_data_id,
         ai_data_id: s("responseChatItemId"),
-        variables: b.get("variables").and_then(Value::as_object).cloned().unwrap_or_default(),
+        variables,
         user: s("customUid").unwrap_or_else(|| "api".into()),
+        plugin,
     })
 }
 
@@ -182,6 +279,7 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     let interactive = has("interactive").then(interactive_payload);
     let answer = match bulk {
         _ if interactive.is_some() => None,
+        _ if q.is_empty() => None,
         Some((n, b)) => Some("x".repeat(n.saturating_mul(b).min(MAX_STORED_ANSWER))),
         None => Some(format!("Echo: {q}")),
     };
@@ -232,20 +330,31 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     if let Some(e) = &error {
         chat_node["error"] = e.as_str().into();
     }
-    let responses = vec![start, chat_node];
+    let mut responses = vec![start, chat_node];
+    if input.plugin {
+        let result = if q.is_empty() { Value::Object(input.variables.clone()).to_string() } else { answer_text.to_string() };
+        responses.push(json!({"id": st.nanoid(), "nodeId": "pluginOutput",
+            "moduleName": "common:core.module.template.self_output", "moduleType": "pluginOutput",
+            "runningTime": 0, "pluginOutput": {"result": result}}));
+    }
+    let value_id = input.ai_data_id.clone().unwrap_or_else(|| st.nanoid());
+    let mut chat_title = None;
 
     if let Some(chat_id) = &input.chat_id {
         let title: String = q.chars().take(20).collect();
         let human = st.new_item("Human", input.human_data_id.clone(), Value::Array(input.human_value.clone()));
-        let mut ai = st.new_item("AI", input.ai_data_id.clone(), Value::Array(ai_value.clone()));
+        let mut ai = st.new_item("AI", Some(value_id.clone()), Value::Array(ai_value.clone()));
         ai.responses = Value::Array(responses.clone());
         ai.duration = 0.01;
         ai.points_e4 = 42;
         ai.error = error;
         let chat = st.chat_or_create(&input.app_id, chat_id, &title, &input.user);
         chat.variables = vars.clone();
-        chat.items.push(human);
+        if !human.value.as_array().is_some_and(Vec::is_empty) {
+            chat.items.push(human);
+        }
         chat.items.push(ai);
+        chat_title = Some(chat.title.clone());
     }
     Run {
         answer,
@@ -256,11 +365,14 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
         responses,
         ai_value,
         new_variables: Value::Object(vars),
+        title: chat_title,
+        value_id,
     }
 }
 
-/// The non-stream body (§2.3), written by hand to keep FastGPT's key order.
-fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
+/// The non-stream body (§2.3), written by hand to keep FastGPT's key order: `error` (when the
+/// last node failed) before `id`, and on new servers the chat's `title`.
+fn unary(run: &Run, detail: bool, chat_id: &str, gen: ServerGen) -> Response<Body> {
     let items = &run.ai_value;
     let kind = |v: &Value| v["type"].as_str().unwrap_or("").to_string();
     let join = |t: &str| {
@@ -289,14 +401,17 @@ fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
             run.new_variables
         );
     }
+    if let Some(err) = run.responses.last().and_then(|r| r.get("error").or_else(|| r.get("errorText"))) {
+        let _ = write!(out, r#""error":{err},"#);
+    }
+    if let (ServerGen::New, Some(t)) = (gen, &run.title) {
+        let _ = write!(out, r#""title":{},"#, json_str(t));
+    }
     let _ = write!(
         out,
         r#""id":{},"model":"","usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":1}},"choices":[{{"message":{msg},"finish_reason":"stop","index":0}}]"#,
         json_str(chat_id)
     );
-    if let Some(err) = run.responses.last().and_then(|r| r.get("error")) {
-        let _ = write!(out, r#","error":{err}"#);
-    }
     out.push('}');
     envelope::json_response(StatusCode::OK, out)
 }
@@ -319,14 +434,15 @@ fn sse_response(body: Body) -> Response<Body> {
 }
 
 /// One SSE frame, or `None` when `detail:false` drops the event (§3.2): only answer payloads
-/// pass, without an event line, and `error` always keeps its event line.
+/// pass, without an event line; `error` and (newest `getWorkflowResponseWrite`) `chatTitle`
+/// always keep their event line.
 fn sse_frame(detail: bool, event: &str, data: &[u8]) -> Option<Bytes> {
     let mut f = Vec::with_capacity(data.len() + 32);
-    if detail || event == "error" {
+    if detail || event == "error" || event == "chatTitle" {
         f.extend_from_slice(b"event: ");
         f.extend_from_slice(event.as_bytes());
         f.push(b'\n');
-    } else if event != "answer" && event != "fastAnswer" {
+    } else if !matches!(event, "answer" | "fastAnswer" | "chatTitle") {
         return None;
     }
     f.extend_from_slice(b"data: ");
@@ -360,6 +476,8 @@ enum Step {
     Bulk(Bytes, usize),
     /// Where a mid-stream fault strikes.
     Cut,
+    /// Where a stopped run (`/api/v2/chat/stop`) resumes: the end of the workflow.
+    End,
 }
 
 struct Plan {
@@ -369,9 +487,34 @@ struct Plan {
     cut: bool,
     malformed: bool,
     bad_utf8: bool,
+    /// `responseValueId` of the answer frames (new servers, detail mode).
+    value_id: Option<String>,
+    /// Whether detail frames carry `responseValueId` at all.
+    ids: bool,
+}
+
+/// Appends `"responseValueId": id` to a JSON object's text.
+fn with_id(mut obj: Vec<u8>, id: &str) -> Vec<u8> {
+    if obj.last() == Some(&b'}') {
+        obj.pop();
+        obj.extend_from_slice(br#","responseValueId":"#);
+        obj.extend_from_slice(json_str(id).as_bytes());
+        obj.push(b'}');
+    }
+    obj
 }
 
 impl Plan {
+    /// An event whose payload carries `responseValueId: id` on new servers in detail mode.
+    fn event_id(&mut self, name: &str, data: &str, id: &str) {
+        if self.ids && self.detail {
+            let d = with_id(data.as_bytes().to_vec(), id);
+            self.event(name, std::str::from_utf8(&d).expect("utf-8 in, utf-8 out"));
+        } else {
+            self.event(name, data);
+        }
+    }
+
     fn event(&mut self, name: &str, data: &str) {
         if let Some(f) = sse_frame(self.detail, name, data.as_bytes()) {
             self.steps.push(Step::Data(f));
@@ -385,7 +528,11 @@ impl Plan {
             let at = value.len() - 1;
             value.splice(at..at, [0xff, 0xfe]);
         }
-        let f = sse_frame(self.detail, "answer", &chunk(field, &value, "null"));
+        let mut c = chunk(field, &value, "null");
+        if let (Some(id), true) = (&self.value_id, self.detail) {
+            c = with_id(c, id);
+        }
+        let f = sse_frame(self.detail, "answer", &c);
         self.steps.push(Step::Data(f.expect("answer frames always pass")));
         if field == "content" {
             self.answers += 1;
@@ -412,7 +559,15 @@ impl Plan {
 }
 
 /// The whole stream as a list of steps, in FastGPT's order (§3.4).
-fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(usize, usize)>) -> Vec<Step> {
+fn plan(
+    run: &Run,
+    detail: bool,
+    v2: bool,
+    fault: Option<&Fault>,
+    bulk: Option<(usize, usize)>,
+    extras: &Extras,
+) -> Vec<Step> {
+    let ids = extras.gen == ServerGen::New;
     let mut p = Plan {
         detail,
         steps: Vec::new(),
@@ -423,14 +578,38 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
         ),
         malformed: fault == Some(&Fault::MalformedJson),
         bad_utf8: fault == Some(&Fault::InvalidUtf8),
+        value_id: ids.then(|| run.value_id.clone()),
+        ids,
     };
     if let Some(Fault::HugeEvent(n)) = fault {
         p.steps.push(Step::Huge(*n));
+    }
+    if let Some(t) = &extras.title {
+        p.event("chatTitle", &json!({ "title": t }).to_string());
     }
     if v2 && detail {
         p.event("flowNodeResponse", &run.responses[0].to_string());
     }
     p.event("flowNodeStatus", &json!({"status": "running", "name": CHAT_NODE}).to_string());
+    if extras.sandbox {
+        for phase in ["connecting", "ready"] {
+            p.event("sandboxStatus", &json!({"sandboxId": "mock-sandbox", "phase": phase, "isWarmStart": false}).to_string());
+        }
+    }
+    if extras.plan {
+        const PLAN_ID: &str = "agent-plan-stream";
+        p.event_id("planStatus", &json!({"planStatus": {"status": "generating"}}).to_string(), PLAN_ID);
+        let plan = json!({"plan": {"planId": "plan_mock", "task": "Answer the question",
+            "steps": [{"id": "step_1", "title": "Echo the question", "description": "Repeat it back",
+                "status": "done"}]}});
+        p.event_id("plan", &plan.to_string(), PLAN_ID);
+    }
+    if extras.skill {
+        const SKILL_ID: &str = "call_skill";
+        let skill = json!({"skill": {"id": SKILL_ID, "skillName": "mock-skill", "skillAvatar": "",
+            "description": "A mock skill", "skillMdPath": "/workspace/skills/mock-skill/SKILL.md"}});
+        p.event_id("skillCall", &skill.to_string(), SKILL_ID);
+    }
     if let Some(params) = &run.tool_params {
         let tool = |name: &str, avatar: &str, params: &str, response: &str| {
             let mut t = json!({"id": "call_mock", "toolName": name, "toolAvatar": avatar,
@@ -440,11 +619,11 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
             }
             json!({ "tool": t }).to_string()
         };
-        p.event("toolCall", &tool("Mock Search", "core/workflow/template/bing", "", ""));
+        p.event_id("toolCall", &tool("Mock Search", "core/workflow/template/bing", "", ""), "call_mock");
         let split = params.char_indices().nth(params.chars().count() / 2).map_or(0, |(i, _)| i);
-        p.event("toolParams", &tool("", "", &params[..split], ""));
-        p.event("toolParams", &tool("", "", &params[split..], ""));
-        p.event("toolResponse", &tool("", "", "", "mock tool result"));
+        p.event_id("toolParams", &tool("", "", &params[..split], ""), "call_mock");
+        p.event_id("toolParams", &tool("", "", &params[split..], ""), "call_mock");
+        p.event_id("toolResponse", &tool("", "", "", "mock tool result"), "call_mock");
     }
     if let Some(r) = &run.reasoning {
         for piece in pieces(r) {
@@ -477,11 +656,14 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
         p.event("updateVariables", &v.to_string());
     }
     if v2 && detail {
-        p.event("flowNodeResponse", &run.responses[1].to_string());
+        for r in &run.responses[1..] {
+            p.event("flowNodeResponse", &r.to_string());
+        }
     }
     if let Some(i) = &run.interactive {
         p.event("interactive", &json!({ "interactive": i }).to_string());
     }
+    p.steps.push(Step::End);
     p.event("workflowDuration", r#"{"durationSeconds":0.01}"#);
     let stop = chunk("content", b"null", r#""stop""#);
     p.event("answer", std::str::from_utf8(&stop).expect("ascii"));
@@ -520,6 +702,8 @@ struct Out {
     next_beat: Instant,
     slow: Option<Duration>,
     started: bool,
+    /// The chat this stream runs on, if any (dropped with the producer).
+    running: Option<Running>,
     _live: Live,
 }
 
@@ -535,8 +719,14 @@ impl Out {
             next_beat: Instant::now() + every.unwrap_or_default(),
             slow: None,
             started: false,
+            running: None,
             _live: live,
         }
+    }
+
+    /// `/api/v2/chat/stop` was called for this stream's chat.
+    fn stopped(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.stop.load(Ordering::SeqCst))
     }
 
     async fn push(&mut self, b: Bytes) -> Result<(), Gone> {
@@ -598,8 +788,14 @@ impl Out {
 }
 
 async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Result<(), Gone> {
+    // A stopped run drops what is left of the workflow and still ends the stream properly.
+    let mut ended = false;
     for step in steps {
+        if !ended && out.stopped() && !matches!(step, Step::End) {
+            continue;
+        }
         match step {
+            Step::End => ended = true,
             Step::Data(b) => out.send(b).await?,
             Step::Huge(n) => {
                 // The frame of an empty chunk, split where the content goes; the filler is
