@@ -90,7 +90,13 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
         let new_chat = key.as_ref().is_some_and(|(a, c)| st.chat(a, c).is_none());
         let title = input.question.chars().take(20).collect::<String>();
         let title = (lq.contains("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
-        Extras { gen: req.server_gen(), title, plan: lq.contains("plan"), sandbox: lq.contains("sandbox"), skill: lq.contains("skill") }
+        Extras {
+            gen: req.server_gen(),
+            title,
+            plan: lq.contains("plan"),
+            sandbox: lq.contains("sandbox"),
+            skill: lq.contains("skill"),
+        }
     };
     // The newest servers refuse a second run on a chat that is still generating.
     if extras.gen == ServerGen::New {
@@ -114,7 +120,9 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
         tokio::spawn(async move {
             loop {
                 let every = out.every.expect("set above");
-                if out.stopped() || out.wait(every, false).await.is_err() || out.push(out.heartbeat.clone()).await.is_err()
+                if out.stopped()
+                    || out.wait(every, false).await.is_err()
+                    || out.push(out.heartbeat.clone()).await.is_err()
                 {
                     break;
                 }
@@ -332,7 +340,8 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     }
     let mut responses = vec![start, chat_node];
     if input.plugin {
-        let result = if q.is_empty() { Value::Object(input.variables.clone()).to_string() } else { answer_text.to_string() };
+        let result =
+            if q.is_empty() { Value::Object(input.variables.clone()).to_string() } else { answer_text.to_string() };
         responses.push(json!({"id": st.nanoid(), "nodeId": "pluginOutput",
             "moduleName": "common:core.module.template.self_output", "moduleType": "pluginOutput",
             "runningTime": 0, "pluginOutput": {"result": result}}));
@@ -593,7 +602,10 @@ fn plan(
     p.event("flowNodeStatus", &json!({"status": "running", "name": CHAT_NODE}).to_string());
     if extras.sandbox {
         for phase in ["connecting", "ready"] {
-            p.event("sandboxStatus", &json!({"sandboxId": "mock-sandbox", "phase": phase, "isWarmStart": false}).to_string());
+            p.event(
+                "sandboxStatus",
+                &json!({"sandboxId": "mock-sandbox", "phase": phase, "isWarmStart": false}).to_string(),
+            );
         }
     }
     if extras.plan {

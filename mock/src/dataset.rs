@@ -17,7 +17,8 @@ pub type Out = Result<Value, ApiError>;
 
 const VECTOR_MODELS: &[&str] = &["text-embedding-3-small", "text-embedding-ada-002", "mock-embedding"];
 const LLM_MODELS: &[&str] = &["gpt-4o-mini", "gpt-4o", "mock-model"];
-const DATASET_TYPES: &[&str] = &["folder", "dataset", "websiteDataset", "externalFile", "apiDataset", "feishu", "yuque"];
+const DATASET_TYPES: &[&str] =
+    &["folder", "dataset", "websiteDataset", "externalFile", "apiDataset", "feishu", "yuque"];
 const COLLECTION_TYPES: &[&str] = &["folder", "virtual", "file", "link", "externalFile", "apiFile", "images"];
 const TRAINING_TYPES: &[&str] = &["parse", "chunk", "qa", "auto", "image", "imageParse"];
 const SEARCH_MODES: &[&str] = &["embedding", "fullTextRecall", "mixedRecall"];
@@ -188,7 +189,9 @@ impl Kb {
             if self.collections.remove(&id).is_none() {
                 continue;
             }
-            queue.extend(self.collections.values().filter(|c| c.parent_id.as_deref() == Some(&id)).map(|c| c.id.clone()));
+            queue.extend(
+                self.collections.values().filter(|c| c.parent_id.as_deref() == Some(&id)).map(|c| c.id.clone()),
+            );
             self.data.retain(|_, d| d.collection_id != id);
         }
     }
@@ -316,7 +319,8 @@ pub fn delete(st: &mut State, req: &Req) -> Out {
             continue;
         }
         queue.extend(st.kb.datasets.values().filter(|d| d.parent_id.as_deref() == Some(&id)).map(|d| d.id.clone()));
-        let cols: Vec<String> = st.kb.collections.values().filter(|c| c.dataset_id == id).map(|c| c.id.clone()).collect();
+        let cols: Vec<String> =
+            st.kb.collections.values().filter(|c| c.dataset_id == id).map(|c| c.id.clone()).collect();
         st.kb.delete_collections(&cols);
     }
     Ok(Value::Null)
@@ -501,14 +505,27 @@ pub fn create_local_file(st: &mut State, file: FilePart, data: Value, max_buffer
     stored.filename = name;
     c.file = Some(stored.clone());
     let id = c.id.clone();
-    st.kb.uploads.push(Upload { collection_id: id.clone(), dataset_id: c.dataset_id.clone(), file: stored, data, max_buffered });
+    st.kb.uploads.push(Upload {
+        collection_id: id.clone(),
+        dataset_id: c.dataset_id.clone(),
+        file: stored,
+        data,
+        max_buffered,
+    });
     st.kb.collections.insert(id.clone(), c);
     Ok(created(&id, 0))
 }
 
-fn create_api_file(st: &mut State, b: &Map<String, Value>, file_id: &str, name: &str, folder: bool) -> Result<(), ApiError> {
+fn create_api_file(
+    st: &mut State,
+    b: &Map<String, Value>,
+    file_id: &str,
+    name: &str,
+    folder: bool,
+) -> Result<(), ApiError> {
     let dataset_id = s(b, "datasetId");
-    let exists = st.kb.collections.values().any(|c| c.dataset_id == dataset_id && c.api_file_id.as_deref() == Some(file_id));
+    let exists =
+        st.kb.collections.values().any(|c| c.dataset_id == dataset_id && c.api_file_id.as_deref() == Some(file_id));
     if exists {
         // FastGPT skips files the dataset already has.
         return Ok(());
@@ -582,7 +599,8 @@ pub fn collection_list(st: &mut State, req: &Req) -> Out {
     let parent = b.get("parentId").and_then(Value::as_str).filter(|p| !p.is_empty());
     let search = s(b, "searchText").replace('\'', "").to_lowercase();
     let folders_only = b.get("selectFolder").and_then(Value::as_bool) == Some(true);
-    let tags: Vec<&str> = b.get("filterTags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let tags: Vec<&str> =
+        b.get("filterTags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     let simple = b.get("simple").and_then(Value::as_bool) == Some(true);
     let mut cols: Vec<&Collection> = st
         .kb
@@ -590,7 +608,13 @@ pub fn collection_list(st: &mut State, req: &Req) -> Out {
         .values()
         .filter(|c| c.dataset_id == dataset_id)
         .filter(|c| !folders_only || c.kind == "folder")
-        .filter(|c| if search.is_empty() { c.parent_id.as_deref() == parent } else { c.name.to_lowercase().contains(&search) })
+        .filter(|c| {
+            if search.is_empty() {
+                c.parent_id.as_deref() == parent
+            } else {
+                c.name.to_lowercase().contains(&search)
+            }
+        })
         .filter(|c| tags.is_empty() || c.tags.iter().any(|t| tags.contains(&t.as_str())))
         .collect();
     cols.sort_by(|a, b| b.update_time.cmp(&a.update_time).then_with(|| b.id.cmp(&a.id)));
@@ -745,7 +769,8 @@ pub fn push_data(st: &mut State, req: &Req) -> Out {
     let collection_id = s(b, "collectionId");
     let data = push_items(req)?;
     let c = st.kb.collection(collection_id)?;
-    let mode = b.get("trainingType").or_else(|| b.get("trainingMode")).and_then(Value::as_str).unwrap_or(&c.training_type);
+    let mode =
+        b.get("trainingType").or_else(|| b.get("trainingMode")).and_then(Value::as_str).unwrap_or(&c.training_type);
     if !["chunk", "qa", "auto", "image", "imageParse"].contains(&mode) {
         return Err(ApiError::plain(format!("Training mode \"{mode}\" is inValid")));
     }

@@ -111,7 +111,8 @@ pub fn typed_status(body: &Value) -> (StatusCode, &'static str) {
         _ if code == 429 => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let kind = if status_text == "error" && status == StatusCode::INTERNAL_SERVER_ERROR { "Error" } else { "UserError" };
+    let kind =
+        if status_text == "error" && status == StatusCode::INTERNAL_SERVER_ERROR { "Error" } else { "UserError" };
     (status, kind)
 }
 

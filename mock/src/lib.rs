@@ -136,8 +136,7 @@ pub fn spawn_on(addr: SocketAddr, config: MockConfig) -> io::Result<MockServer> 
         .thread_name("fastgpt-mock")
         .enable_all()
         .build()?;
-    let shared =
-        Arc::new(Shared {
+    let shared = Arc::new(Shared {
         config,
         state: Arc::new(Mutex::new(state::State::default())),
         streams: Arc::new(AtomicUsize::new(0)),

@@ -43,7 +43,11 @@ pub fn chart_data(st: &mut State, req: &Req) -> Result<Value, ApiError> {
     let start = z.date(b, "dateStart");
     let end = z.date(b, "dateEnd");
     // `offset` (the retention offset) was required up to 4.14.5.1's schema; newer ones default it to 1.
-    let _offset = if req.server_gen() == ServerGen::Old { z.number(b, "offset") } else { z.opt_number(b, "offset").unwrap_or(1.0) };
+    let _offset = if req.server_gen() == ServerGen::Old {
+        z.number(b, "offset")
+    } else {
+        z.opt_number(b, "offset").unwrap_or(1.0)
+    };
     for span in ["userTimespan", "chatTimespan", "appTimespan"] {
         z.enum_value(b, span, TIMESPANS);
     }

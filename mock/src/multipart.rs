@@ -140,10 +140,9 @@ fn part_sink(headers: &str) -> Sink {
         }
     }
     match (name.as_deref(), filename) {
-        (Some("file"), Some(filename)) => Sink::File(
-            FilePart { filename, content_type, ..FilePart::default() },
-            Fnv(0xcbf2_9ce4_8422_2325),
-        ),
+        (Some("file"), Some(filename)) => {
+            Sink::File(FilePart { filename, content_type, ..FilePart::default() }, Fnv(0xcbf2_9ce4_8422_2325))
+        }
         (Some(n), None) => Sink::Field(n.to_string(), Vec::new()),
         _ => Sink::Skip,
     }

@@ -173,22 +173,24 @@ fn bad_header(msg: String) -> Response<Body> {
 }
 
 /// A typo in a mock header must fail loudly, like an unknown fault.
-fn check_mock_headers(req: &Req) -> Result<(), Response<Body>> {
-    for (name, allowed) in [("x-mock-server", &["old", "current", "new"][..]), ("x-mock-errors", &["legacy", "typed"][..])] {
+fn check_mock_headers(req: &Req) -> Option<Response<Body>> {
+    for (name, allowed) in
+        [("x-mock-server", &["old", "current", "new"][..]), ("x-mock-errors", &["legacy", "typed"][..])]
+    {
         if let Some(v) = req.header(name).map(str::trim) {
             if !allowed.contains(&v) {
-                return Err(bad_header(format!("fastgpt-mock: unknown {name} value {v:?}\n")));
+                return Some(bad_header(format!("fastgpt-mock: unknown {name} value {v:?}\n")));
             }
         }
     }
-    Ok(())
+    None
 }
 
 async fn dispatch(shared: &Shared, req: &Req, upload: Option<Incoming>) -> Result<Response<Body>, Reset> {
     if let Some(rest) = req.path.strip_prefix("/mock/") {
         return Ok(mock_endpoint(shared, req, rest));
     }
-    if let Err(bad) = check_mock_headers(req) {
+    if let Some(bad) = check_mock_headers(req) {
         return Ok(bad);
     }
     let fault = match faults::decide(shared, req) {
