@@ -26,6 +26,9 @@ pub struct FilePart {
 #[derive(Debug, Default)]
 pub struct Form {
     pub file: Option<FilePart>,
+    /// What multer would reject the form with once it is read ("Unexpected field", "File too
+    /// large"); the rest of the body is still drained so the client sees the answer.
+    pub rejected: Option<String>,
     /// Text fields by name (the `data` JSON string among them).
     pub fields: Vec<(String, String)>,
     /// The most bytes the reader ever held at once (proof that the upload was not buffered).
@@ -85,11 +88,20 @@ enum Sink {
     Skip,
 }
 
+/// multer's `single('file')` limits.
+pub struct Limits {
+    /// `limits.fileSize` in bytes (`None`: unlimited).
+    pub max_file: Option<u64>,
+}
+
 impl Sink {
-    fn write(&mut self, data: &[u8]) -> Result<(), FormError> {
+    fn write(&mut self, data: &[u8], limits: &Limits, rejected: &mut Option<String>) -> Result<(), FormError> {
         match self {
             Sink::File(f, h) => {
                 f.bytes += data.len() as u64;
+                if limits.max_file.is_some_and(|max| f.bytes > max) {
+                    rejected.get_or_insert_with(|| "File too large".into());
+                }
                 h.update(data);
                 let room = HEAD_BYTES.saturating_sub(f.head.len());
                 f.head.extend_from_slice(&data[..room.min(data.len())]);
@@ -109,7 +121,10 @@ impl Sink {
         match self {
             Sink::File(mut f, h) => {
                 f.fnv1a64 = format!("{:016x}", h.0);
-                // Only the first file part counts, as multer's `single('file')`.
+                if form.file.is_some() {
+                    // `single('file')` takes one file.
+                    form.rejected.get_or_insert_with(|| "Unexpected field".into());
+                }
                 form.file.get_or_insert(f);
             }
             Sink::Field(name, v) => form.fields.push((name, String::from_utf8_lossy(&v).into_owned())),
@@ -126,7 +141,7 @@ fn disposition_param(value: &str, key: &str) -> Option<String> {
     })
 }
 
-fn part_sink(headers: &str) -> Sink {
+fn part_sink(headers: &str, rejected: &mut Option<String>) -> Sink {
     let mut name = None;
     let mut filename = None;
     let mut content_type = String::new();
@@ -144,6 +159,11 @@ fn part_sink(headers: &str) -> Sink {
             Sink::File(FilePart { filename, content_type, ..FilePart::default() }, Fnv(0xcbf2_9ce4_8422_2325))
         }
         (Some(n), None) => Sink::Field(n.to_string(), Vec::new()),
+        // A file under another field name: multer's LIMIT_UNEXPECTED_FILE.
+        (_, Some(_)) => {
+            rejected.get_or_insert_with(|| "Unexpected field".into());
+            Sink::Skip
+        }
         _ => Sink::Skip,
     }
 }
@@ -158,7 +178,7 @@ enum Phase {
 }
 
 /// Reads the whole body as a form, holding at most one network chunk plus a boundary.
-pub async fn read(mut body: Incoming, boundary: &str) -> Result<Form, FormError> {
+pub async fn read(mut body: Incoming, boundary: &str, limits: &Limits) -> Result<Form, FormError> {
     let first = format!("--{boundary}");
     let delim = format!("\r\n--{boundary}");
     let mut form = Form::default();
@@ -191,7 +211,7 @@ pub async fn read(mut body: Incoming, boundary: &str) -> Result<Form, FormError>
                         Some(i) => {
                             let head = String::from_utf8_lossy(&buf[..i]).into_owned();
                             buf.advance(i + 4);
-                            phase = Phase::Body(part_sink(head.trim_start_matches("\r\n")));
+                            phase = Phase::Body(part_sink(head.trim_start_matches("\r\n"), &mut form.rejected));
                         }
                         None if buf.len() > MAX_HEADERS => {
                             return Err(FormError::Bad("Multipart: part headers too large".into()))
@@ -201,7 +221,7 @@ pub async fn read(mut body: Incoming, boundary: &str) -> Result<Form, FormError>
                 }
                 Phase::Body(sink) => match find(&buf, delim.as_bytes()) {
                     Some(i) => {
-                        sink.write(&buf[..i])?;
+                        sink.write(&buf[..i], limits, &mut form.rejected)?;
                         buf.advance(i + delim.len());
                         if let Phase::Body(sink) = std::mem::replace(&mut phase, Phase::Headers) {
                             sink.finish(&mut form);
@@ -211,7 +231,7 @@ pub async fn read(mut body: Incoming, boundary: &str) -> Result<Form, FormError>
                         // Everything but a possible partial delimiter at the end is content.
                         let safe = buf.len().saturating_sub(delim.len());
                         if safe > 0 {
-                            sink.write(&buf[..safe])?;
+                            sink.write(&buf[..safe], limits, &mut form.rejected)?;
                             buf.advance(safe);
                         }
                         break;

@@ -213,24 +213,30 @@ async fn dispatch(shared: &Shared, req: &Req, upload: Option<Incoming>) -> Resul
 async fn local_file(shared: &Shared, req: &Req, body: Incoming) -> Result<Response<Body>, Reset> {
     let gen = req.err_gen();
     let boundary = req.header("content-type").and_then(multipart::boundary).unwrap_or_default();
-    let form = match multipart::read(body, &boundary).await {
+    // FastGPT's limit is `feConfigs.uploadFileMaxSize` MB (500 when unset); the mock has none
+    // unless `x-mock-upload-max-mb` sets one.
+    let max_file = req.header("x-mock-upload-max-mb").and_then(|v| v.trim().parse::<u64>().ok()).map(|mb| mb << 20);
+    let form = match multipart::read(body, &boundary, &multipart::Limits { max_file }).await {
         Ok(f) => f,
         Err(multipart::FormError::Io) => return Err(Reset),
         Err(multipart::FormError::Bad(m)) => return Ok(envelope::error_gen(gen, &ApiError::plain(m))),
     };
+    if let Some(m) = form.rejected {
+        return Ok(envelope::error_gen(gen, &ApiError::plain(m)));
+    }
+    // `multer.resolveFormData`: no file → "File not found"; `data` that is not JSON → `{}`.
+    let Some(file) = form.file else {
+        return Ok(envelope::error_gen(gen, &ApiError::plain("File not found")));
+    };
     if let Err(e) = authorize(shared, req) {
         return Ok(envelope::error_gen(gen, &e));
     }
-    let Some(file) = form.file else {
-        return Ok(envelope::error_gen(gen, &ApiError::plain("file is empty")));
-    };
-    let data = match form.fields.iter().find(|(k, _)| k == "data") {
-        None => json!({}),
-        Some((_, text)) => match serde_json::from_str::<Value>(text) {
-            Ok(v) => v,
-            Err(e) => return Ok(envelope::error_gen(gen, &ApiError::plain(format!("{e} in JSON")))),
-        },
-    };
+    let data = form
+        .fields
+        .iter()
+        .find(|(k, _)| k == "data")
+        .and_then(|(_, text)| serde_json::from_str::<Value>(text).ok())
+        .unwrap_or_else(|| json!({}));
     let result = dataset::create_local_file(&mut shared.state(), file, data, form.max_buffered);
     Ok(match result {
         Ok(v) => envelope::success(v),
