@@ -62,8 +62,6 @@ struct Run {
     responses: Vec<Value>,
     ai_value: Vec<Value>,
     new_variables: Value,
-    /// The chat's title after this exchange (what `title` reports on new servers).
-    title: Option<String>,
     /// The AI item's dataId: `responseValueId` of the answer frames on new servers.
     value_id: String,
 }
@@ -76,11 +74,16 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
     let stream = flag("stream");
     let gen = req.err_gen();
-    let input = match validate(shared, req) {
+    let mut input = match validate(shared, req) {
         Ok(i) => i,
         Err(e) if stream => return early_stream_error(&e),
         Err(e) => return envelope::error_gen(gen, &e),
     };
+    // The newest servers store every run: a request without chatId gets a generated one
+    // (`preChatRound`), which only the non-stream answer's `id` reveals.
+    if req.server_gen() == ServerGen::New && input.chat_id.is_none() {
+        input.chat_id = Some(shared.state().chat_id());
+    }
     // Workflow-tool apps run in detail mode whatever the request says (§2.4).
     let detail = flag("detail") || input.plugin;
     let key = input.chat_id.as_ref().map(|c| (input.app_id.clone(), c.clone()));
@@ -109,7 +112,7 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     }
     if !stream {
         let run = execute(&mut shared.state(), &input, None);
-        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""), extras.gen);
+        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""), extras.title.as_deref());
     }
     let (tx, body) = Body::channel();
     let mut out = Out::new(tx, detail, shared.config.heartbeat_ms, Live::new(&shared.streams));
@@ -347,7 +350,6 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
             "runningTime": 0, "pluginOutput": {"result": result}}));
     }
     let value_id = input.ai_data_id.clone().unwrap_or_else(|| st.nanoid());
-    let mut chat_title = None;
 
     if let Some(chat_id) = &input.chat_id {
         let title: String = q.chars().take(20).collect();
@@ -363,7 +365,6 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
             chat.items.push(human);
         }
         chat.items.push(ai);
-        chat_title = Some(chat.title.clone());
     }
     Run {
         answer,
@@ -374,14 +375,13 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
         responses,
         ai_value,
         new_variables: Value::Object(vars),
-        title: chat_title,
         value_id,
     }
 }
 
-/// The non-stream body (§2.3), written by hand to keep FastGPT's key order: `error` (when the
-/// last node failed) before `id`, and on new servers the chat's `title`.
-fn unary(run: &Run, detail: bool, chat_id: &str, gen: ServerGen) -> Response<Body> {
+/// The non-stream body (§2.3), written by hand to keep FastGPT's key order: the generated
+/// `title` (new servers, new chats) and `error` (when the last node failed) before `id`.
+fn unary(run: &Run, detail: bool, chat_id: &str, title: Option<&str>) -> Response<Body> {
     let items = &run.ai_value;
     let kind = |v: &Value| v["type"].as_str().unwrap_or("").to_string();
     let join = |t: &str| {
@@ -410,11 +410,11 @@ fn unary(run: &Run, detail: bool, chat_id: &str, gen: ServerGen) -> Response<Bod
             run.new_variables
         );
     }
+    if let Some(t) = title {
+        let _ = write!(out, r#""title":{},"#, json_str(t));
+    }
     if let Some(err) = run.responses.last().and_then(|r| r.get("error").or_else(|| r.get("errorText"))) {
         let _ = write!(out, r#""error":{err},"#);
-    }
-    if let (ServerGen::New, Some(t)) = (gen, &run.title) {
-        let _ = write!(out, r#""title":{},"#, json_str(t));
     }
     let _ = write!(
         out,
@@ -593,9 +593,6 @@ fn plan(
     if let Some(Fault::HugeEvent(n)) = fault {
         p.steps.push(Step::Huge(*n));
     }
-    if let Some(t) = &extras.title {
-        p.event("chatTitle", &json!({ "title": t }).to_string());
-    }
     if v2 && detail {
         p.event("flowNodeResponse", &run.responses[0].to_string());
     }
@@ -677,11 +674,20 @@ fn plan(
     }
     p.steps.push(Step::End);
     p.event("workflowDuration", r#"{"durationSeconds":0.01}"#);
+    // The title sender is awaited after the workflow, before the stop chunk.
+    if let Some(t) = &extras.title {
+        p.event("chatTitle", &json!({ "title": t }).to_string());
+    }
     let stop = chunk("content", b"null", r#""stop""#);
     p.event("answer", std::str::from_utf8(&stop).expect("ascii"));
+    let flow_responses = (!v2 && detail).then(|| Value::Array(run.responses.clone()).to_string());
+    // Newest v1 writes flowResponses before [DONE]; 4.14.x after it.
+    if let (Some(f), true) = (&flow_responses, ids) {
+        p.event("flowResponses", f);
+    }
     p.event("answer", "[DONE]");
-    if !v2 && detail {
-        p.event("flowResponses", &Value::Array(run.responses.clone()).to_string());
+    if let (Some(f), false) = (&flow_responses, ids) {
+        p.event("flowResponses", f);
     }
     p.steps
 }

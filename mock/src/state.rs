@@ -103,6 +103,13 @@ impl State {
             .collect()
     }
 
+    /// A 24-char chat id, as `preChatRound` generates with `getNanoid(24)`.
+    pub fn chat_id(&mut self) -> String {
+        let a = self.nanoid();
+        let b = self.nanoid();
+        format!("{a}{}", &b[..8])
+    }
+
     /// A new chat item; `data_id` defaults to a fresh nanoid as FastGPT's does.
     pub fn new_item(&mut self, obj: &'static str, data_id: Option<String>, value: Value) -> Item {
         Item {

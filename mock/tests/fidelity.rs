@@ -162,8 +162,57 @@ fn newer_events_and_response_value_ids() {
     let v = r.json();
     assert_eq!((v["title"].as_str(), v["error"].as_str()), (Some("node error here"), Some("mock node failure")));
     assert!(text.find("\"error\"").unwrap() < text.find("\"id\"").unwrap(), "{text}");
+    assert!(text.find("\"title\"").unwrap() < text.find("\"error\"").unwrap(), "{text}");
+    let r = call(
+        &m,
+        "POST",
+        "/api/v1/chat/completions",
+        &[("Authorization", KEY), h[0]],
+        chat_body("more", json!({"chatId": "e4"})),
+    );
+    assert!(r.json().get("title").is_none(), "a title only for a new chat");
     let r = post(&m, "/api/v1/chat/completions", chat_body("hello", json!({"chatId": "e5"})));
     assert!(r.json().get("title").is_none(), "4.14.5.1 sends no title");
+
+    // New servers store a run without chatId under a generated id, told only by `id`.
+    let r = call(
+        &m,
+        "POST",
+        "/api/v1/chat/completions",
+        &[("Authorization", KEY), h[0]],
+        chat_body("anonymous", json!({})),
+    );
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 24);
+    let hist = post(&m, "/api/core/chat/getHistories", json!({"appId": APP_ID, "pageSize": 100})).json();
+    assert!(hist["data"]["list"].as_array().unwrap().iter().any(|c| c["chatId"] == id.as_str()));
+    assert_eq!(
+        post(&m, "/api/v1/chat/completions", chat_body("anonymous", json!({}))).json()["id"],
+        "",
+        "4.14.5.1: no id"
+    );
+}
+
+#[test]
+fn flow_responses_and_title_placement() {
+    let m = mock();
+    // 4.14.x v1 detail: flowResponses after [DONE]; the newest: before it, [DONE] last.
+    let f =
+        stream(&m, "/api/v1/chat/completions", &[], chat_body("title here", json!({"stream": true, "detail": true})));
+    assert_eq!(f.last().unwrap().0, "flowResponses");
+    let f = stream(
+        &m,
+        "/api/v1/chat/completions",
+        &[("x-mock-server", "new")],
+        chat_body("q", json!({"stream": true, "detail": true})),
+    );
+    assert_eq!(done_index(&f), f.len() - 1);
+    assert_eq!(f[f.len() - 2].0, "flowResponses");
+    // chatTitle comes after workflowDuration, before the stop chunk.
+    let ev = events(&f);
+    let title = ev.iter().position(|e| *e == "chatTitle").expect("new chat gets a title");
+    assert_eq!(ev[title - 1], "workflowDuration");
+    assert!(f[title + 1].1.contains(r#""finish_reason":"stop""#));
 }
 
 /// Starts a stream and returns the socket once its first answer chunk arrived.
