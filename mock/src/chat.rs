@@ -74,6 +74,13 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
     let stream = flag("stream");
     let gen = req.err_gen();
+    // The newest handler parses the body with zod before its try block: a JSON error envelope,
+    // even for stream:true.
+    if req.server_gen() == ServerGen::New {
+        if let Err(e) = completion_schema(&req.body) {
+            return envelope::error_gen(gen, &e);
+        }
+    }
     let mut input = match validate(shared, req) {
         Ok(i) => i,
         Err(e) if stream => return early_stream_error(&e),
@@ -199,6 +206,40 @@ fn stream_volume(req: &Req) -> Option<(usize, usize)> {
     let n = req.header("x-mock-stream-events")?.trim().parse().ok()?;
     let bytes = req.header("x-mock-chunk-bytes").and_then(|b| b.trim().parse().ok()).unwrap_or(16);
     Some((n, bytes))
+}
+
+/// The newest `CompletionsPropsSchema` (`packages/global/openapi/core/chat/completion/api.ts`):
+/// every field optional, `null` taken as absent, types checked.
+fn completion_schema(b: &Map<String, Value>) -> Result<(), ApiError> {
+    let some: Map<String, Value> =
+        b.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut z = Zod::default();
+    // In the schema's key order, which is the order zod reports issues in.
+    const FIELDS: [(&str, &str); 11] = [
+        ("chatId", "string"),
+        ("appId", "objectId"),
+        ("customUid", "string"),
+        ("metadata", "record"),
+        ("messages", "array"),
+        ("stream", "boolean"),
+        ("variables", "record"),
+        ("responseChatItemId", "string"),
+        ("detail", "boolean"),
+        ("retainDatasetCite", "boolean"),
+        ("showSkillReferences", "boolean"),
+    ];
+    for (k, kind) in FIELDS {
+        let Some(v) = some.get(k) else { continue };
+        match kind {
+            "string" => drop(z.opt_string(&some, k)),
+            "objectId" => drop(z.object_id(&some, k)),
+            "boolean" => drop(z.opt_bool(&some, k)),
+            "array" if !v.is_array() => z.invalid(&some, k, "array", v),
+            "record" if !v.is_object() => z.invalid(&some, k, "record", v),
+            _ => {}
+        }
+    }
+    z.finish()
 }
 
 fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {

@@ -194,6 +194,33 @@ fn newer_events_and_response_value_ids() {
 }
 
 #[test]
+fn newest_completion_schema() {
+    let m = mock();
+    let h = [("Authorization", KEY), ("x-mock-server", "new")];
+    // A zod failure is a JSON envelope even with stream:true.
+    let r = call(&m, "POST", "/api/v1/chat/completions", &h, json!({"messages": "hi", "stream": true, "appId": "bad"}));
+    assert_eq!((r.status, r.header("content-type").map(|c| c.starts_with("application/json"))), (500, Some(true)));
+    let paths: Vec<Value> = r.json()["zodError"].as_array().unwrap().iter().map(|i| i["path"][0].clone()).collect();
+    assert_eq!(paths, vec![json!("appId"), json!("messages")]);
+    let r = call(
+        &m,
+        "POST",
+        "/api/v1/chat/completions",
+        &h,
+        json!({"messages": [{"role": "user", "content": "x"}], "chatId": null, "detail": null}),
+    );
+    assert_eq!(r.status, 200, "null counts as absent: {}", r.text());
+    let r = call(
+        &m,
+        "POST",
+        "/api/v1/chat/completions",
+        &[h[0], h[1], ("x-mock-errors", "typed")],
+        json!({"detail": "yes"}),
+    );
+    assert_eq!((r.status, r.json()["zodError"][0]["path"][0].clone()), (400, json!("detail")));
+}
+
+#[test]
 fn flow_responses_and_title_placement() {
     let m = mock();
     // 4.14.x v1 detail: flowResponses after [DONE]; the newest: before it, [DONE] last.
