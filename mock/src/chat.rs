@@ -99,14 +99,10 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
         let lq = input.question.to_lowercase();
         let new_chat = key.as_ref().is_some_and(|(a, c)| st.chat(a, c).is_none());
         let title = input.question.chars().take(20).collect::<String>();
-        let title = (lq.contains("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
-        Extras {
-            gen: req.server_gen(),
-            title,
-            plan: lq.contains("plan"),
-            sandbox: lq.contains("sandbox"),
-            skill: lq.contains("skill"),
-        }
+        // Whole words, so that "explain" does not ask for a plan.
+        let word = |w: &str| lq.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+        let title = (word("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
+        Extras { gen: req.server_gen(), title, plan: word("plan"), sandbox: word("sandbox"), skill: word("skill") }
     };
     // The newest servers refuse a second run on a chat that is still generating.
     if extras.gen == ServerGen::New {
