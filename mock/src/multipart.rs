@@ -8,8 +8,8 @@ use hyper::body::Incoming;
 
 /// How many leading bytes of the file the mock keeps (for tests to compare).
 pub const HEAD_BYTES: usize = 64;
-/// Cap on a part's headers and on a non-file field (the `data` JSON string).
-const MAX_FIELD: usize = 1 << 20;
+/// Cap on all the non-file fields together (the `data` JSON string among them).
+const MAX_FIELDS: usize = 1 << 20;
 const MAX_HEADERS: usize = 16 * 1024;
 
 /// The `file` part as received.
@@ -33,6 +33,7 @@ pub struct Form {
     pub fields: Vec<(String, String)>,
     /// The most bytes the reader ever held at once (proof that the upload was not buffered).
     pub max_buffered: usize,
+    field_bytes: usize,
 }
 
 /// Why a body could not be read as a form. `Io` means the connection broke.
@@ -95,19 +96,20 @@ pub struct Limits {
 }
 
 impl Sink {
-    fn write(&mut self, data: &[u8], limits: &Limits, rejected: &mut Option<String>) -> Result<(), FormError> {
+    fn write(&mut self, data: &[u8], limits: &Limits, form: &mut Form) -> Result<(), FormError> {
         match self {
             Sink::File(f, h) => {
                 f.bytes += data.len() as u64;
                 if limits.max_file.is_some_and(|max| f.bytes > max) {
-                    rejected.get_or_insert_with(|| "File too large".into());
+                    form.rejected.get_or_insert_with(|| "File too large".into());
                 }
                 h.update(data);
                 let room = HEAD_BYTES.saturating_sub(f.head.len());
                 f.head.extend_from_slice(&data[..room.min(data.len())]);
             }
             Sink::Field(name, v) => {
-                if v.len() + data.len() > MAX_FIELD {
+                form.field_bytes += data.len();
+                if form.field_bytes > MAX_FIELDS {
                     return Err(FormError::Bad(format!("Multipart: field {name} too large")));
                 }
                 v.extend_from_slice(data);
@@ -221,7 +223,7 @@ pub async fn read(mut body: Incoming, boundary: &str, limits: &Limits) -> Result
                 }
                 Phase::Body(sink) => match find(&buf, delim.as_bytes()) {
                     Some(i) => {
-                        sink.write(&buf[..i], limits, &mut form.rejected)?;
+                        sink.write(&buf[..i], limits, &mut form)?;
                         buf.advance(i + delim.len());
                         if let Phase::Body(sink) = std::mem::replace(&mut phase, Phase::Headers) {
                             sink.finish(&mut form);
@@ -231,7 +233,7 @@ pub async fn read(mut body: Incoming, boundary: &str, limits: &Limits) -> Result
                         // Everything but a possible partial delimiter at the end is content.
                         let safe = buf.len().saturating_sub(delim.len());
                         if safe > 0 {
-                            sink.write(&buf[..safe], limits, &mut form.rejected)?;
+                            sink.write(&buf[..safe], limits, &mut form)?;
                             buf.advance(safe);
                         }
                         break;
