@@ -104,22 +104,31 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
         let title = (word("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
         Extras { gen: req.server_gen(), title, plan: word("plan"), sandbox: word("sandbox"), skill: word("skill") }
     };
-    // The newest servers refuse a second run on a chat that is still generating.
-    if extras.gen == ServerGen::New {
-        if let Some(k) = &key {
-            if shared.state().running.contains_key(k) {
-                let e = ApiError::Known("chatIsGenerating");
-                return if stream { early_stream_error(&e) } else { envelope::error_gen(gen, &e) };
-            }
-        }
-    }
+    // The newest servers refuse a second run on a chat that is still generating; the check and
+    // the claim happen under one lock so two racing requests cannot both start.
+    let exclusive = extras.gen == ServerGen::New;
+    let busy = |st: &State| key.as_ref().is_some_and(|k| exclusive && st.running.contains_key(k));
     if !stream {
-        let run = execute(&mut shared.state(), &input, None);
+        let mut st = shared.state();
+        if busy(&st) {
+            drop(st);
+            return envelope::error_gen(gen, &ApiError::Known("chatIsGenerating"));
+        }
+        let run = execute(&mut st, &input, None);
+        drop(st);
         return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""), extras.title.as_deref());
     }
+    let running = {
+        let mut st = shared.state();
+        if busy(&st) {
+            drop(st);
+            return early_stream_error(&ApiError::Known("chatIsGenerating"));
+        }
+        key.map(|k| Running::start(shared, &mut st, k))
+    };
     let (tx, body) = Body::channel();
     let mut out = Out::new(tx, detail, shared.config.heartbeat_ms, Live::new(&shared.streams));
-    out.running = key.map(|k| Running::start(shared, k));
+    out.running = running;
     if let Some(Fault::HeartbeatOnly(ms)) = fault {
         // An app that never answers: nothing is run or stored.
         out.every = Some(Duration::from_millis((*ms).max(1)));
@@ -157,9 +166,9 @@ struct Running {
 }
 
 impl Running {
-    fn start(shared: &Shared, key: (String, String)) -> Self {
+    fn start(shared: &Shared, st: &mut State, key: (String, String)) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        shared.state().running.insert(key.clone(), stop.clone());
+        st.running.insert(key.clone(), stop.clone());
         Running { shared: shared.state_handle(), key, stop }
     }
 }
