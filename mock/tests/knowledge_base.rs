@@ -314,15 +314,20 @@ fn collections_data_and_search() {
 fn search_test_frequency_limit() {
     let m = mock();
     let ds = new_dataset(&m, "KB");
-    let statuses: Vec<Value> = (0..16)
+    let started = std::time::Instant::now();
+    let statuses: Vec<Value> = (0..20)
         .map(|_| {
             post(&m, "/api/core/dataset/searchTest", json!({"datasetId": ds, "text": "x"})).json()["statusText"].clone()
         })
         .collect();
-    // 15 a second pass; the 16th within the same second is refused (or the second rolled over).
     let refused = statuses.iter().filter(|s| *s == "tooManyRequest").count();
-    let elapsed_ok = statuses.iter().filter(|s| *s == "").count();
-    assert!(refused == 1 || elapsed_ok == 16, "{statuses:?}");
+    // 15 a second pass; within one second the other 5 are refused.
+    if started.elapsed() < Duration::from_millis(900) {
+        assert_eq!(refused, 5, "{statuses:?}");
+    } else {
+        assert!(refused <= 5, "{statuses:?}");
+    }
+    assert!(statuses[..15].iter().all(|s| *s == ""), "{statuses:?}");
 }
 
 fn fnv1a64(data: &[u8], mut h: u64) -> u64 {
