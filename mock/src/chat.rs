@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,11 +14,11 @@ use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
 
 use crate::body::{Body, FILLER};
-use crate::envelope::{self, is_object_id, ApiError};
+use crate::envelope::{self, is_object_id, ApiError, Zod};
 use crate::faults::Fault;
-use crate::routes::{authorize, Req};
+use crate::routes::{authorize, Req, ServerGen};
 use crate::state::State;
-use crate::{Shared, APP_ID};
+use crate::{Shared, APP_ID, PLUGIN_APP_ID};
 
 /// Streams send the answer in pieces of at most this many characters.
 const CHUNK_CHARS: usize = 8;
@@ -38,6 +38,18 @@ struct Input {
     ai_data_id: Option<String>,
     variables: Map<String, Value>,
     user: String,
+    /// A workflow-tool (plugin) app: the server forces detail mode.
+    plugin: bool,
+}
+
+/// What a request switches on beyond the answer itself.
+struct Extras {
+    gen: ServerGen,
+    /// `chatTitle` to send (new chat on a new server, or the `title` keyword).
+    title: Option<String>,
+    plan: bool,
+    sandbox: bool,
+    skill: bool,
 }
 
 /// What the mock "workflow" produced for one request.
@@ -50,6 +62,8 @@ struct Run {
     responses: Vec<Value>,
     ai_value: Vec<Value>,
     new_variables: Value,
+    /// The AI item's dataId: `responseValueId` of the answer frames on new servers.
+    value_id: String,
 }
 
 fn json_str(s: &str) -> String {
@@ -58,25 +72,73 @@ fn json_str(s: &str) -> String {
 
 pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fault>) -> Response<Body> {
     let flag = |k: &str| req.body.get(k).and_then(Value::as_bool) == Some(true);
-    let (stream, detail) = (flag("stream"), flag("detail"));
-    let input = match validate(shared, req) {
+    let stream = flag("stream");
+    let gen = req.err_gen();
+    // The newest handler parses the body with zod before its try block: a JSON error envelope,
+    // even for stream:true.
+    if req.server_gen() == ServerGen::New {
+        if let Err(e) = completion_schema(&req.body) {
+            return envelope::error_gen(gen, &e);
+        }
+    }
+    let mut input = match validate(shared, req) {
         Ok(i) => i,
         Err(e) if stream => return early_stream_error(&e),
-        Err(e) => return envelope::error(&e),
+        Err(e) => return envelope::error_gen(gen, &e),
     };
-    if !stream {
-        let run = execute(&mut shared.state(), &input, None);
-        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""));
+    // The newest servers store every run: a request without chatId gets a generated one
+    // (`preChatRound`), which only the non-stream answer's `id` reveals.
+    if req.server_gen() == ServerGen::New && input.chat_id.is_none() {
+        input.chat_id = Some(shared.state().chat_id());
     }
+    // Workflow-tool apps run in detail mode whatever the request says (§2.4).
+    let detail = flag("detail") || input.plugin;
+    let key = input.chat_id.as_ref().map(|c| (input.app_id.clone(), c.clone()));
+    let extras = {
+        let st = shared.state();
+        let lq = input.question.to_lowercase();
+        let new_chat = key.as_ref().is_some_and(|(a, c)| st.chat(a, c).is_none());
+        let title = input.question.chars().take(20).collect::<String>();
+        // Whole words, so that "explain" does not ask for a plan.
+        let word = |w: &str| lq.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+        let title = (word("title") || (req.server_gen() == ServerGen::New && new_chat)).then_some(title);
+        Extras { gen: req.server_gen(), title, plan: word("plan"), sandbox: word("sandbox"), skill: word("skill") }
+    };
+    // The newest servers refuse a second run on a chat that is still generating; the check and
+    // the claim happen under one lock so two racing requests cannot both start.
+    let exclusive = extras.gen == ServerGen::New;
+    let busy = |st: &State| key.as_ref().is_some_and(|k| exclusive && st.running.contains_key(k));
+    if !stream {
+        let mut st = shared.state();
+        if busy(&st) {
+            drop(st);
+            return envelope::error_gen(gen, &ApiError::Known("chatIsGenerating"));
+        }
+        let run = execute(&mut st, &input, None);
+        drop(st);
+        return unary(&run, detail, input.chat_id.as_deref().unwrap_or(""), extras.title.as_deref());
+    }
+    let running = {
+        let mut st = shared.state();
+        if busy(&st) {
+            drop(st);
+            return early_stream_error(&ApiError::Known("chatIsGenerating"));
+        }
+        key.map(|k| Running::start(shared, &mut st, k))
+    };
     let (tx, body) = Body::channel();
     let mut out = Out::new(tx, detail, shared.config.heartbeat_ms, Live::new(&shared.streams));
+    out.running = running;
     if let Some(Fault::HeartbeatOnly(ms)) = fault {
         // An app that never answers: nothing is run or stored.
         out.every = Some(Duration::from_millis((*ms).max(1)));
         tokio::spawn(async move {
             loop {
                 let every = out.every.expect("set above");
-                if out.wait(every, false).await.is_err() || out.push(out.heartbeat.clone()).await.is_err() {
+                if out.stopped()
+                    || out.wait(every, false).await.is_err()
+                    || out.push(out.heartbeat.clone()).await.is_err()
+                {
                     break;
                 }
             }
@@ -85,7 +147,7 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     }
     let bulk = stream_volume(req);
     let run = execute(&mut shared.state(), &input, bulk);
-    let steps = plan(&run, detail, v2, fault, bulk);
+    let steps = plan(&run, detail, v2, fault, bulk, &extras);
     let fault = fault.cloned();
     if let Some(Fault::SlowStream(ms)) = fault {
         out.slow = Some(Duration::from_millis(ms));
@@ -96,11 +158,93 @@ pub async fn completions(shared: &Shared, req: &Req, v2: bool, fault: Option<&Fa
     sse_response(body)
 }
 
+/// A stream running on a chat: its stop flag lives in `State::running` until the producer ends.
+struct Running {
+    shared: std::sync::Weak<std::sync::Mutex<State>>,
+    key: (String, String),
+    stop: Arc<AtomicBool>,
+}
+
+impl Running {
+    fn start(shared: &Shared, st: &mut State, key: (String, String)) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        st.running.insert(key.clone(), stop.clone());
+        Running { shared: shared.state_handle(), key, stop }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(st) = self.shared.upgrade() {
+            let mut st = st.lock().unwrap_or_else(|e| e.into_inner());
+            if st.running.get(&self.key).is_some_and(|s| Arc::ptr_eq(s, &self.stop)) {
+                st.running.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// `POST /api/v2/chat/stop` `{appId, chatId}` → `{success: true}` in the envelope. A running
+/// stream on that chat skips to its end; the answer waits for it, at most 5 s, as FastGPT does.
+pub async fn stop(shared: &Shared, req: &Req) -> Response<Body> {
+    let gen = req.err_gen();
+    let mut z = Zod::default();
+    let app = z.object_id(&req.body, "appId");
+    let chat_id = z.non_empty(&req.body, "chatId");
+    if let Err(e) = z.finish().and_then(|_| authorize(shared, req)) {
+        return envelope::error_gen(gen, &e);
+    }
+    let key = (app, chat_id);
+    let flag = shared.state().running.get(&key).cloned();
+    if let Some(flag) = flag {
+        flag.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && shared.state().running.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flag)) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    envelope::success(json!({"success": true}))
+}
+
 /// `x-mock-stream-events: N` (+ `x-mock-chunk-bytes`), for benchmarks.
 fn stream_volume(req: &Req) -> Option<(usize, usize)> {
     let n = req.header("x-mock-stream-events")?.trim().parse().ok()?;
     let bytes = req.header("x-mock-chunk-bytes").and_then(|b| b.trim().parse().ok()).unwrap_or(16);
     Some((n, bytes))
+}
+
+/// The newest `CompletionsPropsSchema` (`packages/global/openapi/core/chat/completion/api.ts`):
+/// every field optional, `null` taken as absent, types checked.
+fn completion_schema(b: &Map<String, Value>) -> Result<(), ApiError> {
+    let some: Map<String, Value> =
+        b.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut z = Zod::default();
+    // In the schema's key order, which is the order zod reports issues in.
+    const FIELDS: [(&str, &str); 11] = [
+        ("chatId", "string"),
+        ("appId", "objectId"),
+        ("customUid", "string"),
+        ("metadata", "record"),
+        ("messages", "array"),
+        ("stream", "boolean"),
+        ("variables", "record"),
+        ("responseChatItemId", "string"),
+        ("detail", "boolean"),
+        ("retainDatasetCite", "boolean"),
+        ("showSkillReferences", "boolean"),
+    ];
+    for (k, kind) in FIELDS {
+        let Some(v) = some.get(k) else { continue };
+        match kind {
+            "string" => drop(z.opt_string(&some, k)),
+            "objectId" => drop(z.object_id(&some, k)),
+            "boolean" => drop(z.opt_bool(&some, k)),
+            "array" if !v.is_array() => z.invalid(&some, k, "array", v),
+            "record" if !v.is_object() => z.invalid(&some, k, "record", v),
+            _ => {}
+        }
+    }
+    z.finish()
 }
 
 fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
@@ -116,9 +260,18 @@ fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
         Some(id) if is_object_id(id) => id.to_string(),
         Some(_) => return Err(ApiError::Known("appUnExist")),
     };
-    let last = messages.last().ok_or_else(|| ApiError::plain("messages is empty"))?;
-    let (question, human_value) = question(last);
-    if human_value.is_empty() {
+    let plugin = app_id == PLUGIN_APP_ID || req.header("x-mock-app-type").map(str::trim) == Some("plugin");
+    let variables = b.get("variables").and_then(Value::as_object).cloned().unwrap_or_default();
+    let (question, human_value, human_data_id) = match messages.last() {
+        Some(last) => {
+            let (q, v) = question(last);
+            (q, v, last.get("dataId").and_then(Value::as_str).map(str::to_string))
+        }
+        // A plugin runs on its inputs (the variables); the messages may be empty.
+        None if plugin => (String::new(), Vec::new(), None),
+        None => return Err(ApiError::plain("messages is empty")),
+    };
+    if human_value.is_empty() && !plugin {
         return Err(ApiError::plain("User question is empty"));
     }
     let s = |k: &str| b.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
@@ -127,10 +280,11 @@ fn validate(shared: &Shared, req: &Req) -> Result<Input, ApiError> {
         chat_id: s("chatId"),
         question,
         human_value,
-        human_data_id: last.get("dataId").and_then(Value::as_str).map(str::to_string),
+        human_data_id,
         ai_data_id: s("responseChatItemId"),
-        variables: b.get("variables").and_then(Value::as_object).cloned().unwrap_or_default(),
+        variables,
         user: s("customUid").unwrap_or_else(|| "api".into()),
+        plugin,
     })
 }
 
@@ -182,6 +336,7 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     let interactive = has("interactive").then(interactive_payload);
     let answer = match bulk {
         _ if interactive.is_some() => None,
+        _ if q.is_empty() => None,
         Some((n, b)) => Some("x".repeat(n.saturating_mul(b).min(MAX_STORED_ANSWER))),
         None => Some(format!("Echo: {q}")),
     };
@@ -232,19 +387,29 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     if let Some(e) = &error {
         chat_node["error"] = e.as_str().into();
     }
-    let responses = vec![start, chat_node];
+    let mut responses = vec![start, chat_node];
+    if input.plugin {
+        let result =
+            if q.is_empty() { Value::Object(input.variables.clone()).to_string() } else { answer_text.to_string() };
+        responses.push(json!({"id": st.nanoid(), "nodeId": "pluginOutput",
+            "moduleName": "common:core.module.template.self_output", "moduleType": "pluginOutput",
+            "runningTime": 0, "pluginOutput": {"result": result}}));
+    }
+    let value_id = input.ai_data_id.clone().unwrap_or_else(|| st.nanoid());
 
     if let Some(chat_id) = &input.chat_id {
         let title: String = q.chars().take(20).collect();
         let human = st.new_item("Human", input.human_data_id.clone(), Value::Array(input.human_value.clone()));
-        let mut ai = st.new_item("AI", input.ai_data_id.clone(), Value::Array(ai_value.clone()));
+        let mut ai = st.new_item("AI", Some(value_id.clone()), Value::Array(ai_value.clone()));
         ai.responses = Value::Array(responses.clone());
         ai.duration = 0.01;
         ai.points_e4 = 42;
         ai.error = error;
         let chat = st.chat_or_create(&input.app_id, chat_id, &title, &input.user);
         chat.variables = vars.clone();
-        chat.items.push(human);
+        if !human.value.as_array().is_some_and(Vec::is_empty) {
+            chat.items.push(human);
+        }
         chat.items.push(ai);
     }
     Run {
@@ -256,11 +421,13 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
         responses,
         ai_value,
         new_variables: Value::Object(vars),
+        value_id,
     }
 }
 
-/// The non-stream body (§2.3), written by hand to keep FastGPT's key order.
-fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
+/// The non-stream body (§2.3), written by hand to keep FastGPT's key order: the generated
+/// `title` (new servers, new chats) and `error` (when the last node failed) before `id`.
+fn unary(run: &Run, detail: bool, chat_id: &str, title: Option<&str>) -> Response<Body> {
     let items = &run.ai_value;
     let kind = |v: &Value| v["type"].as_str().unwrap_or("").to_string();
     let join = |t: &str| {
@@ -289,14 +456,17 @@ fn unary(run: &Run, detail: bool, chat_id: &str) -> Response<Body> {
             run.new_variables
         );
     }
+    if let Some(t) = title {
+        let _ = write!(out, r#""title":{},"#, json_str(t));
+    }
+    if let Some(err) = run.responses.last().and_then(|r| r.get("error").or_else(|| r.get("errorText"))) {
+        let _ = write!(out, r#""error":{err},"#);
+    }
     let _ = write!(
         out,
         r#""id":{},"model":"","usage":{{"prompt_tokens":1,"completion_tokens":1,"total_tokens":1}},"choices":[{{"message":{msg},"finish_reason":"stop","index":0}}]"#,
         json_str(chat_id)
     );
-    if let Some(err) = run.responses.last().and_then(|r| r.get("error")) {
-        let _ = write!(out, r#","error":{err}"#);
-    }
     out.push('}');
     envelope::json_response(StatusCode::OK, out)
 }
@@ -319,14 +489,15 @@ fn sse_response(body: Body) -> Response<Body> {
 }
 
 /// One SSE frame, or `None` when `detail:false` drops the event (§3.2): only answer payloads
-/// pass, without an event line, and `error` always keeps its event line.
+/// pass, without an event line; `error` and (newest `getWorkflowResponseWrite`) `chatTitle`
+/// always keep their event line.
 fn sse_frame(detail: bool, event: &str, data: &[u8]) -> Option<Bytes> {
     let mut f = Vec::with_capacity(data.len() + 32);
-    if detail || event == "error" {
+    if detail || event == "error" || event == "chatTitle" {
         f.extend_from_slice(b"event: ");
         f.extend_from_slice(event.as_bytes());
         f.push(b'\n');
-    } else if event != "answer" && event != "fastAnswer" {
+    } else if !matches!(event, "answer" | "fastAnswer" | "chatTitle") {
         return None;
     }
     f.extend_from_slice(b"data: ");
@@ -360,6 +531,8 @@ enum Step {
     Bulk(Bytes, usize),
     /// Where a mid-stream fault strikes.
     Cut,
+    /// Where a stopped run (`/api/v2/chat/stop`) resumes: the end of the workflow.
+    End,
 }
 
 struct Plan {
@@ -369,9 +542,34 @@ struct Plan {
     cut: bool,
     malformed: bool,
     bad_utf8: bool,
+    /// `responseValueId` of the answer frames (new servers, detail mode).
+    value_id: Option<String>,
+    /// Whether detail frames carry `responseValueId` at all.
+    ids: bool,
+}
+
+/// Appends `"responseValueId": id` to a JSON object's text.
+fn with_id(mut obj: Vec<u8>, id: &str) -> Vec<u8> {
+    if obj.last() == Some(&b'}') {
+        obj.pop();
+        obj.extend_from_slice(br#","responseValueId":"#);
+        obj.extend_from_slice(json_str(id).as_bytes());
+        obj.push(b'}');
+    }
+    obj
 }
 
 impl Plan {
+    /// An event whose payload carries `responseValueId: id` on new servers in detail mode.
+    fn event_id(&mut self, name: &str, data: &str, id: &str) {
+        if self.ids && self.detail {
+            let d = with_id(data.as_bytes().to_vec(), id);
+            self.event(name, std::str::from_utf8(&d).expect("utf-8 in, utf-8 out"));
+        } else {
+            self.event(name, data);
+        }
+    }
+
     fn event(&mut self, name: &str, data: &str) {
         if let Some(f) = sse_frame(self.detail, name, data.as_bytes()) {
             self.steps.push(Step::Data(f));
@@ -385,7 +583,11 @@ impl Plan {
             let at = value.len() - 1;
             value.splice(at..at, [0xff, 0xfe]);
         }
-        let f = sse_frame(self.detail, "answer", &chunk(field, &value, "null"));
+        let mut c = chunk(field, &value, "null");
+        if let (Some(id), true) = (&self.value_id, self.detail) {
+            c = with_id(c, id);
+        }
+        let f = sse_frame(self.detail, "answer", &c);
         self.steps.push(Step::Data(f.expect("answer frames always pass")));
         if field == "content" {
             self.answers += 1;
@@ -412,7 +614,15 @@ impl Plan {
 }
 
 /// The whole stream as a list of steps, in FastGPT's order (§3.4).
-fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(usize, usize)>) -> Vec<Step> {
+fn plan(
+    run: &Run,
+    detail: bool,
+    v2: bool,
+    fault: Option<&Fault>,
+    bulk: Option<(usize, usize)>,
+    extras: &Extras,
+) -> Vec<Step> {
+    let ids = extras.gen == ServerGen::New;
     let mut p = Plan {
         detail,
         steps: Vec::new(),
@@ -423,6 +633,8 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
         ),
         malformed: fault == Some(&Fault::MalformedJson),
         bad_utf8: fault == Some(&Fault::InvalidUtf8),
+        value_id: ids.then(|| run.value_id.clone()),
+        ids,
     };
     if let Some(Fault::HugeEvent(n)) = fault {
         p.steps.push(Step::Huge(*n));
@@ -431,6 +643,28 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
         p.event("flowNodeResponse", &run.responses[0].to_string());
     }
     p.event("flowNodeStatus", &json!({"status": "running", "name": CHAT_NODE}).to_string());
+    if extras.sandbox {
+        for phase in ["connecting", "ready"] {
+            p.event(
+                "sandboxStatus",
+                &json!({"sandboxId": "mock-sandbox", "phase": phase, "isWarmStart": false}).to_string(),
+            );
+        }
+    }
+    if extras.plan {
+        const PLAN_ID: &str = "agent-plan-stream";
+        p.event_id("planStatus", &json!({"planStatus": {"status": "generating"}}).to_string(), PLAN_ID);
+        let plan = json!({"plan": {"planId": "plan_mock", "task": "Answer the question",
+            "steps": [{"id": "step_1", "title": "Echo the question", "description": "Repeat it back",
+                "status": "done"}]}});
+        p.event_id("plan", &plan.to_string(), PLAN_ID);
+    }
+    if extras.skill {
+        const SKILL_ID: &str = "call_skill";
+        let skill = json!({"skill": {"id": SKILL_ID, "skillName": "mock-skill", "skillAvatar": "",
+            "description": "A mock skill", "skillMdPath": "/workspace/skills/mock-skill/SKILL.md"}});
+        p.event_id("skillCall", &skill.to_string(), SKILL_ID);
+    }
     if let Some(params) = &run.tool_params {
         let tool = |name: &str, avatar: &str, params: &str, response: &str| {
             let mut t = json!({"id": "call_mock", "toolName": name, "toolAvatar": avatar,
@@ -440,11 +674,11 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
             }
             json!({ "tool": t }).to_string()
         };
-        p.event("toolCall", &tool("Mock Search", "core/workflow/template/bing", "", ""));
+        p.event_id("toolCall", &tool("Mock Search", "core/workflow/template/bing", "", ""), "call_mock");
         let split = params.char_indices().nth(params.chars().count() / 2).map_or(0, |(i, _)| i);
-        p.event("toolParams", &tool("", "", &params[..split], ""));
-        p.event("toolParams", &tool("", "", &params[split..], ""));
-        p.event("toolResponse", &tool("", "", "", "mock tool result"));
+        p.event_id("toolParams", &tool("", "", &params[..split], ""), "call_mock");
+        p.event_id("toolParams", &tool("", "", &params[split..], ""), "call_mock");
+        p.event_id("toolResponse", &tool("", "", "", "mock tool result"), "call_mock");
     }
     if let Some(r) = &run.reasoning {
         for piece in pieces(r) {
@@ -477,17 +711,29 @@ fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<(
         p.event("updateVariables", &v.to_string());
     }
     if v2 && detail {
-        p.event("flowNodeResponse", &run.responses[1].to_string());
+        for r in &run.responses[1..] {
+            p.event("flowNodeResponse", &r.to_string());
+        }
     }
     if let Some(i) = &run.interactive {
         p.event("interactive", &json!({ "interactive": i }).to_string());
     }
+    p.steps.push(Step::End);
     p.event("workflowDuration", r#"{"durationSeconds":0.01}"#);
+    // The title sender is awaited after the workflow, before the stop chunk.
+    if let Some(t) = &extras.title {
+        p.event("chatTitle", &json!({ "title": t }).to_string());
+    }
     let stop = chunk("content", b"null", r#""stop""#);
     p.event("answer", std::str::from_utf8(&stop).expect("ascii"));
+    let flow_responses = (!v2 && detail).then(|| Value::Array(run.responses.clone()).to_string());
+    // Newest v1 writes flowResponses before [DONE]; 4.14.x after it.
+    if let (Some(f), true) = (&flow_responses, ids) {
+        p.event("flowResponses", f);
+    }
     p.event("answer", "[DONE]");
-    if !v2 && detail {
-        p.event("flowResponses", &Value::Array(run.responses.clone()).to_string());
+    if let (Some(f), false) = (&flow_responses, ids) {
+        p.event("flowResponses", f);
     }
     p.steps
 }
@@ -520,6 +766,8 @@ struct Out {
     next_beat: Instant,
     slow: Option<Duration>,
     started: bool,
+    /// The chat this stream runs on, if any (dropped with the producer).
+    running: Option<Running>,
     _live: Live,
 }
 
@@ -535,8 +783,14 @@ impl Out {
             next_beat: Instant::now() + every.unwrap_or_default(),
             slow: None,
             started: false,
+            running: None,
             _live: live,
         }
+    }
+
+    /// `/api/v2/chat/stop` was called for this stream's chat.
+    fn stopped(&self) -> bool {
+        self.running.as_ref().is_some_and(|r| r.stop.load(Ordering::SeqCst))
     }
 
     async fn push(&mut self, b: Bytes) -> Result<(), Gone> {
@@ -598,8 +852,14 @@ impl Out {
 }
 
 async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Result<(), Gone> {
+    // A stopped run drops what is left of the workflow and still ends the stream properly.
+    let mut ended = false;
     for step in steps {
+        if !ended && out.stopped() && !matches!(step, Step::End) {
+            continue;
+        }
         match step {
+            Step::End => ended = true,
             Step::Data(b) => out.send(b).await?,
             Step::Huge(n) => {
                 // The frame of an empty chunk, split where the content goes; the filler is

@@ -36,6 +36,8 @@ pub enum Fault {
     InvalidUtf8,
     Redirect(String),
     EchoHeaders,
+    /// A literal body from `fixtures/errors/`.
+    Error(String),
 }
 
 impl Fault {
@@ -71,6 +73,7 @@ impl Fault {
             "invalid_utf8" => Fault::InvalidUtf8,
             "redirect" => Fault::Redirect(code()?),
             "echo_headers" => Fault::EchoHeaders,
+            "error" => Fault::Error(crate::fixtures::error(arg?).map(|_| arg.unwrap_or_default().to_string())?),
             _ => return None,
         })
     }
@@ -179,9 +182,30 @@ pub async fn respond(fault: &Fault, req: &Req) -> Option<Result<Response<Body>, 
             .body(Body::empty())
             .expect("valid response"),
         Fault::EchoHeaders => envelope::success(req.headers_json()),
+        Fault::Error(name) => fixture_error(name, req),
         _ => return None,
     };
     Some(Ok(res))
+}
+
+/// A fixture body, literal in the legacy generation; `x-mock-errors: typed` re-issues a legacy
+/// (HTTP 500) one with the typed status and `errorType`.
+fn fixture_error(name: &str, req: &Req) -> Response<Body> {
+    let (status, body) = crate::fixtures::error(name).expect("checked when parsed");
+    let status = StatusCode::from_u16(status).expect("valid fixture status");
+    let parsed: serde_json::Value = serde_json::from_str(body).expect("fixtures are JSON");
+    let mut res = if req.err_gen() == envelope::ErrGen::Typed && status == StatusCode::INTERNAL_SERVER_ERROR {
+        envelope::error_body(envelope::ErrGen::Typed, status, &parsed)
+    } else {
+        text(status, "application/json; charset=utf-8", body.to_string())
+    };
+    if parsed["statusText"] == "unAuthorization" {
+        res.headers_mut().insert("set-cookie", "fastgpt_token=; Path=/; Max-Age=0".parse().expect("header"));
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        res.headers_mut().insert("allow", "POST".parse().expect("header"));
+    }
+    res
 }
 
 /// A completion request asking for a stream: the requests stream faults apply to.
@@ -193,8 +217,9 @@ pub fn is_stream_request(req: &Req) -> bool {
 fn fault_error(code: &str) -> ApiError {
     match code {
         "error" => ApiError::plain("mock plain error"),
-        "400" => ApiError::Zod(vec![serde_json::json!({"validation": "regex",
-            "code": "invalid_string", "message": "Invalid", "path": ["appId"]})]),
+        "400" => ApiError::Zod(vec![serde_json::json!({"origin": "string", "code": "invalid_format",
+            "format": "regex", "pattern": "/^[0-9a-fA-F]{24}$/", "path": ["appId"],
+            "message": "Invalid string: must match pattern /^[0-9a-fA-F]{24}$/"})]),
         c => match c.parse::<u32>() {
             Ok(n) => ApiError::by_code(n).unwrap_or_else(|| ApiError::Coded(n, format!("mock error {n}"))),
             Err(_) => ApiError::plain(c),

@@ -4,9 +4,12 @@
 mod body;
 mod chat;
 mod clock;
+mod dataset;
 mod envelope;
 mod faults;
+mod fixtures;
 mod logs;
+mod multipart;
 mod records;
 mod routes;
 mod state;
@@ -26,6 +29,8 @@ use tokio::sync::oneshot;
 pub const DEFAULT_KEY: &str = "fastgpt-mockkey";
 /// The app used when a completion does not name one.
 pub const APP_ID: &str = "66e29b870b24ce35330c0f08";
+/// A workflow-tool (plugin) app: completions on it run in detail mode whatever the request says.
+pub const PLUGIN_APP_ID: &str = "66e29b870b24ce35330c0f0a";
 
 #[derive(Clone, Debug)]
 pub struct MockConfig {
@@ -45,7 +50,7 @@ impl Default for MockConfig {
 
 pub(crate) struct Shared {
     pub config: MockConfig,
-    state: Mutex<state::State>,
+    state: Arc<Mutex<state::State>>,
     /// Stream producer tasks still running.
     pub streams: Arc<AtomicUsize>,
 }
@@ -55,6 +60,11 @@ impl Shared {
     /// take the whole server down.
     pub fn state(&self) -> std::sync::MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A handle on the state for cleanups that may run after the server is gone.
+    pub fn state_handle(&self) -> std::sync::Weak<Mutex<state::State>> {
+        Arc::downgrade(&self.state)
     }
 }
 
@@ -126,8 +136,11 @@ pub fn spawn_on(addr: SocketAddr, config: MockConfig) -> io::Result<MockServer> 
         .thread_name("fastgpt-mock")
         .enable_all()
         .build()?;
-    let shared =
-        Arc::new(Shared { config, state: Mutex::new(state::State::default()), streams: Arc::new(AtomicUsize::new(0)) });
+    let shared = Arc::new(Shared {
+        config,
+        state: Arc::new(Mutex::new(state::State::default())),
+        streams: Arc::new(AtomicUsize::new(0)),
+    });
     let (tx, rx) = oneshot::channel();
     let listener = {
         let _guard = runtime.enter();

@@ -6,9 +6,11 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::DAY_MS;
 use crate::envelope::{ApiError, Zod};
-use crate::routes::Req;
+use crate::routes::{Req, ServerGen};
 use crate::state::{Chat, State};
 
+/// `AppLogTimespanEnum` (`packages/global/core/app/logs/constants.ts`).
+const TIMESPANS: &[&str] = &["day", "week", "month", "quarter"];
 const SOURCES: &[&str] =
     &["test", "online", "share", "api", "cronJob", "team", "feishu", "official_account", "wecom", "mcp"];
 
@@ -35,10 +37,32 @@ fn live_chats<'a>(st: &'a State, app: &'a str) -> impl Iterator<Item = &'a Chat>
 
 /// Buckets the app's AI answers by UTC day over `[dateStart, dateEnd)`; only days with data appear.
 pub fn chart_data(st: &mut State, req: &Req) -> Result<Value, ApiError> {
+    let b = &req.body;
     let mut z = Zod::default();
-    let app = z.string(&req.body, "appId");
-    let start = z.date(&req.body, "dateStart");
-    let end = z.date(&req.body, "dateEnd");
+    let app = z.string(b, "appId");
+    let start = z.date(b, "dateStart");
+    let end = z.date(b, "dateEnd");
+    // `offset` (the retention offset) was required up to 4.14.5.1's schema; newer ones default it to 1.
+    let _offset = if req.server_gen() == ServerGen::Old {
+        z.number(b, "offset")
+    } else {
+        z.opt_number(b, "offset").unwrap_or(1.0)
+    };
+    for span in ["userTimespan", "chatTimespan", "appTimespan"] {
+        z.enum_value(b, span, TIMESPANS);
+    }
+    if let Some(sources) = b.get("source") {
+        match sources.as_array() {
+            Some(list) => {
+                for (i, v) in list.iter().enumerate() {
+                    if !v.as_str().is_some_and(|s| SOURCES.contains(&s)) {
+                        z.bad_enum_at(&["source".into(), i.into()], SOURCES);
+                    }
+                }
+            }
+            None => z.invalid(b, "source", "array", sources),
+        }
+    }
     z.finish()?;
     // A user is new on the day of their first chat with the app.
     let mut first_seen: HashMap<&str, i64> = HashMap::new();

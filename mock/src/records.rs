@@ -209,6 +209,35 @@ pub fn delete_item(st: &mut State, req: &Req) -> Out {
     Ok(Value::Null)
 }
 
+/// `DELETE /api/core/chat/record/delete` (newest servers): the JSON body when it has fields, else
+/// the query; `contentId` and/or `contentIds` (an array, or one string), `delFile`. → `{}`.
+pub fn delete_record(st: &mut State, req: &Req) -> Out {
+    let src = if req.body.is_empty() { &req.query } else { &req.body };
+    let mut z = Zod::default();
+    let app = z.object_id(src, "appId");
+    let chat_id = z.string(src, "chatId");
+    let content_id = z.opt_string(src, "contentId");
+    let mut ids: Vec<String> = match src.get("contentIds") {
+        None => Vec::new(),
+        Some(Value::String(s)) => s.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
+            a.iter().filter_map(Value::as_str).map(str::to_string).collect()
+        }
+        Some(other) => {
+            z.invalid(src, "contentIds", "array", other);
+            Vec::new()
+        }
+    };
+    z.finish()?;
+    ids.extend(content_id);
+    if let Some(c) = st.chat_mut(&app, &chat_id) {
+        for i in c.items.iter_mut().filter(|i| ids.contains(&i.data_id)) {
+            i.deleted = true;
+        }
+    }
+    Ok(json!({}))
+}
+
 /// An omitted (or null, or empty) feedback field is `$unset` (§4.9).
 pub fn update_feedback(st: &mut State, req: &Req) -> Out {
     let b = &req.body;

@@ -2,6 +2,8 @@
 //! flags, and the per-`x-mock-id` request statistics that drive `;times=N` faults.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -59,6 +61,10 @@ pub struct State {
     pub stats: HashMap<String, Stats>,
     /// `;times=N` counters for requests without `x-mock-id`, keyed by the fault string.
     pub fault_uses: HashMap<String, u64>,
+    /// The knowledge base (datasets, collections, data).
+    pub kb: crate::dataset::Kb,
+    /// Streams running on a chat (appId, chatId), with their stop flag.
+    pub running: HashMap<(String, String), Arc<AtomicBool>>,
     seq: u64,
 }
 
@@ -95,6 +101,13 @@ impl State {
                 c
             })
             .collect()
+    }
+
+    /// A 24-char chat id, as `preChatRound` generates with `getNanoid(24)`.
+    pub fn chat_id(&mut self) -> String {
+        let a = self.nanoid();
+        let b = self.nanoid();
+        format!("{a}{}", &b[..8])
     }
 
     /// A new chat item; `data_id` defaults to a fresh nanoid as FastGPT's does.

@@ -308,8 +308,8 @@ fn history_and_records_round_trip() {
     let c = post(
         &m,
         "/api/proApi/core/app/logs/getChartData",
-        json!({"appId": APP_ID,
-        "dateStart": "2000-01-01T00:00:00.000Z", "dateEnd": "2999-01-01"}),
+        json!({"appId": APP_ID, "dateStart": "2000-01-01T00:00:00.000Z", "dateEnd": "2999-01-01",
+            "userTimespan": "day", "chatTimespan": "week", "appTimespan": "month"}),
     )
     .json();
     assert_eq!(c["data"]["appData"][0]["summary"]["goodFeedBackCount"], 0);
