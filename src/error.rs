@@ -327,6 +327,7 @@ pub fn kind_for_envelope(
         match name {
             "chatIsGenerating" => return ErrorKind::Busy,
             "tooManyRequest" | "tooManyRequests" => return ErrorKind::RateLimited,
+            "missingParams" => return ErrorKind::InvalidArgument,
             _ => {}
         }
     }

@@ -187,6 +187,8 @@ pub struct Event {
     pub error: Option<Failure>,
     pub reply: Option<Reply>,
     pub thread: std::thread::ThreadId,
+    /// UPLOAD_PROGRESS: (bytes sent, file size).
+    pub upload: (u64, u64),
 }
 
 impl Event {
@@ -248,6 +250,7 @@ pub unsafe extern "C" fn collect(userdata: *mut c_void, event: *const fastgpt_ev
         error: (!ev.error.is_null()).then(|| Failure::read(ev.status, ev.error)),
         reply: (!ev.response.is_null()).then(|| Reply::read(ev.response)),
         thread: std::thread::current().id(),
+        upload: (ev.upload_sent, ev.upload_total),
     };
     if let Some(d) = collector.delay_per_event {
         std::thread::sleep(d);
@@ -311,20 +314,33 @@ pub fn stream_with(
     collector: Arc<Collector>,
     cancel: *const fastgpt_cancel,
 ) -> (Vec<Event>, Result<Reply, Failure>) {
+    stream_via(fastgpt_stream_chat_completion, client, request, collector, cancel)
+}
+
+/// A blocking stream function (v1 or v2).
+pub type StreamFn = unsafe extern "C" fn(
+    *const fastgpt_client,
+    *const c_char,
+    *const fastgpt_cancel,
+    fastgpt_event_cb,
+    *mut c_void,
+    *mut *mut fastgpt_response,
+    *mut *mut fastgpt_error,
+) -> fastgpt_status;
+
+/// A blocking stream through `f`: events on this thread, then the accumulated response.
+pub fn stream_via(
+    f: StreamFn,
+    client: &Client,
+    request: &Value,
+    collector: Arc<Collector>,
+    cancel: *const fastgpt_cancel,
+) -> (Vec<Event>, Result<Reply, Failure>) {
     let request = CString::new(request.to_string()).unwrap();
     let mut resp = std::ptr::null_mut();
     let mut err = std::ptr::null_mut();
-    let status = unsafe {
-        fastgpt_stream_chat_completion(
-            client.raw(),
-            request.as_ptr(),
-            cancel,
-            Some(collect),
-            userdata(&collector),
-            &mut resp,
-            &mut err,
-        )
-    };
+    let status =
+        unsafe { f(client.raw(), request.as_ptr(), cancel, Some(collect), userdata(&collector), &mut resp, &mut err) };
     let events = collector.events.lock().unwrap().clone();
     assert!(events.iter().all(|e| e.kind != FASTGPT_EVENT_COMPLETE), "a blocking stream delivers no COMPLETE");
     assert!(
