@@ -606,7 +606,8 @@ fastgpt_status fastgpt_clear_chat_histories_async(const struct fastgpt_client *c
                                                   struct fastgpt_error **out_err);
 
 // Deletes messages: one (`contentId`, a message's `dataId`) or several (`contentIds`). Optional:
-// `delFile` (also delete the files the messages uploaded). Result: `null`.
+// `delFile` (also delete the files the messages uploaded). Servers before `record/delete` take one
+// `contentId` per call. Result: `{}` (`null` from `item/delete`).
 //
 // On a server without this route (HTTP 404 or 405, no FastGPT envelope) the call is sent as
 // `DELETE /api/core/chat/item/delete` instead, and that client sends it there first from then on.
@@ -813,7 +814,7 @@ fastgpt_status fastgpt_create_collection_async(const struct fastgpt_client *clie
                                                struct fastgpt_error **out_err);
 
 // Creates a collection from `text`, split into chunks and trained.
-// Result: `{"collectionId":"...","results":{"insertLen":N,"overToken":[],"repeat":[],"error":[]}}`.
+// Result: `{"collectionId":"...","results":{"insertLen":N}}` (older servers add `overToken`, `repeat`, `error`).
 //
 // Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
 // `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
@@ -838,7 +839,8 @@ fastgpt_status fastgpt_create_text_collection_async(const struct fastgpt_client 
                                                     struct fastgpt_error **out_err);
 
 // Creates a collection from a web page: the server fetches `link`, then splits and trains its text
-// (`metadata.webPageSelector` picks the element). Result: as `fastgpt_create_text_collection`.
+// (`metadata.webPageSelector` picks the element). Result: as `fastgpt_create_text_collection`
+// (`insertLen` 0: the page is fetched and trained in the background).
 //
 // Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
 // `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
@@ -863,7 +865,7 @@ fastgpt_status fastgpt_create_link_collection_async(const struct fastgpt_client 
                                                     struct fastgpt_error **out_err);
 
 // Creates a collection from one file of an API dataset (`apiFileId`; deprecated by FastGPT in favour
-// of `fastgpt_create_api_collection_v2`). Result: as `fastgpt_create_text_collection`.
+// of `fastgpt_create_api_collection_v2`). Result: `null` (the file is imported in the background).
 //
 // Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
 // `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
@@ -913,7 +915,8 @@ fastgpt_status fastgpt_create_api_collection_v2_async(const struct fastgpt_clien
                                                       void *userdata,
                                                       struct fastgpt_error **out_err);
 
-// Pages through a dataset's collections. Optional: `offset`, `pageSize` (at most 30), `parentId`,
+// Pages through a dataset's collections. Optional: `offset`, `pageSize` (documented as at most 30;
+// servers cap it at 100), `parentId`,
 // `searchText`. Result: `{"list":[{"_id","parentId","type","name","updateTime","dataAmount",
 // "trainingAmount","tags","forbid",...}],"total":N}`.
 //
@@ -998,7 +1001,8 @@ fastgpt_status fastgpt_delete_collections_async(const struct fastgpt_client *cli
 // Adds data to a collection for training: `data` is an array of `{"q","a","indexes":[{"text"}]}`,
 // at most 200 per call (checked here: push more in several calls). Optional: `trainingType`,
 // `prompt`, `billId` (from `fastgpt_create_training_usage`, to bill several calls as one).
-// Result: `{"insertLen":N,"overToken":[],"repeat":[],"error":[]}`.
+// Result: `{"insertLen":N}` (older servers add `overToken`, `repeat`, `error`); items without `q`
+// are dropped by the server.
 //
 // Never re-sent once its body may have reached the server.
 //
@@ -1077,7 +1081,7 @@ fastgpt_status fastgpt_update_data_async(const struct fastgpt_client *client,
                                          void *userdata,
                                          struct fastgpt_error **out_err);
 
-// Deletes one data item (`id` sent as a query parameter). Result: `null`.
+// Deletes one data item (`id` sent as a query parameter). Result: `"success"`.
 //
 // Retried like a read (it sets a state, so sending it twice is harmless).
 //
@@ -1150,7 +1154,8 @@ fastgpt_status fastgpt_create_training_usage_async(const struct fastgpt_client *
 // for the callback, so a slow callback slows the upload rather than queueing reports.
 // A path that names no readable regular file fails with `FASTGPT_ERR_INVALID_ARGUMENT` before
 // any I/O. `timeout_ms` bounds the whole upload: raise it for large files on slow links.
-// Result: `{"collectionId":"...","results":{"insertLen":N,"overToken":[],"repeat":[],"error":[]}}`.
+// Result: `{"collectionId":"...","results":{"insertLen":0}}` (the server parses and trains the
+// file in the background).
 //
 // Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
 // `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,

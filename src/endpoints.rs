@@ -389,7 +389,8 @@ pub const DELETE_CHAT_RECORD: Endpoint = Endpoint {
         &[Str("appId"), Str("chatId"), AnyOf(&[Str("contentId"), Array("contentIds")])],
         true,
         "Deletes messages: one (`contentId`, a message's `dataId`) or several (`contentIds`). Optional:
-`delFile` (also delete the files the messages uploaded). Result: `null`.",
+`delFile` (also delete the files the messages uploaded). Servers before `record/delete` take one
+`contentId` per call. Result: `{}` (`null` from `item/delete`).",
     )
 };
 pub const SEND_FEEDBACK: Endpoint = ep(
@@ -510,7 +511,7 @@ pub const CREATE_TEXT_COLLECTION: Endpoint = Endpoint {
         &[Str("datasetId"), Str("name"), Str("text")],
         false,
         "Creates a collection from `text`, split into chunks and trained.
-Result: `{\"collectionId\":\"...\",\"results\":{\"insertLen\":N,\"overToken\":[],\"repeat\":[],\"error\":[]}}`.",
+Result: `{\"collectionId\":\"...\",\"results\":{\"insertLen\":N}}` (older servers add `overToken`, `repeat`, `error`).",
     )
 };
 pub const CREATE_LINK_COLLECTION: Endpoint = Endpoint {
@@ -523,7 +524,8 @@ pub const CREATE_LINK_COLLECTION: Endpoint = Endpoint {
         &[Str("datasetId"), Str("link")],
         false,
         "Creates a collection from a web page: the server fetches `link`, then splits and trains its text
-(`metadata.webPageSelector` picks the element). Result: as `fastgpt_create_text_collection`.",
+(`metadata.webPageSelector` picks the element). Result: as `fastgpt_create_text_collection`
+(`insertLen` 0: the page is fetched and trained in the background).",
     )
 };
 pub const CREATE_FILE_COLLECTION: Endpoint = Endpoint {
@@ -551,7 +553,7 @@ pub const CREATE_API_COLLECTION: Endpoint = Endpoint {
         &[Str("datasetId"), Str("name"), Str("apiFileId")],
         false,
         "Creates a collection from one file of an API dataset (`apiFileId`; deprecated by FastGPT in favour
-of `fastgpt_create_api_collection_v2`). Result: as `fastgpt_create_text_collection`.",
+of `fastgpt_create_api_collection_v2`). Result: `null` (the file is imported in the background).",
     )
 };
 pub const CREATE_API_COLLECTION_V2: Endpoint = Endpoint {
@@ -575,7 +577,8 @@ pub const LIST_COLLECTIONS: Endpoint = ep(
     Body,
     DATASET,
     true,
-    "Pages through a dataset's collections. Optional: `offset`, `pageSize` (at most 30), `parentId`,
+    "Pages through a dataset's collections. Optional: `offset`, `pageSize` (documented as at most 30;
+servers cap it at 100), `parentId`,
 `searchText`. Result: `{\"list\":[{\"_id\",\"parentId\",\"type\",\"name\",\"updateTime\",\"dataAmount\",
 \"trainingAmount\",\"tags\",\"forbid\",...}],\"total\":N}`.",
 );
@@ -622,7 +625,8 @@ pub const PUSH_DATA: Endpoint = ep(
     "Adds data to a collection for training: `data` is an array of `{\"q\",\"a\",\"indexes\":[{\"text\"}]}`,
 at most 200 per call (checked here: push more in several calls). Optional: `trainingType`,
 `prompt`, `billId` (from `fastgpt_create_training_usage`, to bill several calls as one).
-Result: `{\"insertLen\":N,\"overToken\":[],\"repeat\":[],\"error\":[]}`.",
+Result: `{\"insertLen\":N}` (older servers add `overToken`, `repeat`, `error`); items without `q`
+are dropped by the server.",
 );
 pub const LIST_DATA: Endpoint = ep(
     "list_data",
@@ -661,7 +665,7 @@ pub const DELETE_DATA: Endpoint = ep(
     Query,
     ID,
     true,
-    "Deletes one data item (`id` sent as a query parameter). Result: `null`.",
+    "Deletes one data item (`id` sent as a query parameter). Result: `\"success\"`.",
 );
 pub const SEARCH_TEST: Endpoint = ep(
     "search_test",

@@ -34,7 +34,8 @@ use crate::upload::{ProgressSink, Source, Upload};
 /// for the callback, so a slow callback slows the upload rather than queueing reports.
 /// A path that names no readable regular file fails with `FASTGPT_ERR_INVALID_ARGUMENT` before
 /// any I/O. `timeout_ms` bounds the whole upload: raise it for large files on slow links.
-/// Result: `{"collectionId":"...","results":{"insertLen":N,"overToken":[],"repeat":[],"error":[]}}`.
+/// Result: `{"collectionId":"...","results":{"insertLen":0}}` (the server parses and trains the
+/// file in the background).
 ///
 /// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
 /// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
