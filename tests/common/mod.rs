@@ -407,3 +407,15 @@ pub fn text_of(events: &[Event]) -> String {
 pub fn chat_request(question: &str) -> Value {
     json!({"messages": [{"role": "user", "content": question}]})
 }
+
+/// What the mock received (`GET /mock/uploads`, a test-only route outside `/api/`).
+pub fn uploads(mock: &MockServer) -> Vec<Value> {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(mock.addr()).unwrap();
+    write!(conn, "GET /mock/uploads HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    conn.read_to_string(&mut raw).unwrap();
+    let body = &raw[raw.find("\r\n\r\n").expect("headers end") + 4..];
+    // The mock answers with Content-Length (no chunking), so the rest is the JSON.
+    serde_json::from_str::<Value>(body).unwrap_or_else(|e| panic!("{e}: {body}"))["uploads"].as_array().unwrap().clone()
+}
