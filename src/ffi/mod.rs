@@ -2,21 +2,28 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`], [`response`], [`error`], [`cancel`], [`endpoints`] (one blocking and one async
-//! function per entry of the endpoint table), [`stream`] (events, callbacks, streaming).
+//! [`client`], [`response`], [`error`], [`cancel`], [`operation`] (pause/resume handle of an async
+//! operation), [`event`] (the event struct, callbacks and their return codes), [`endpoints`] (one
+//! blocking and one async function per entry of the endpoint table, streaming, the escape hatch)
+//! and [`call`] (the bodies those functions share: blocking, async and streaming calls).
 
 #![allow(non_camel_case_types)]
 // Every exported function takes raw pointers from C and checks them (NULL) itself; the pointer
 // requirements are stated once, in the header's conventions and each function's doc comment.
 #![allow(clippy::not_unsafe_ptr_arg_deref, clippy::missing_safety_doc)]
 
+pub mod call;
 pub mod cancel;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod event;
+pub mod operation;
 pub mod response;
 pub mod status;
-pub mod stream;
+
+// src/ffi/endpoints.rs (generated elsewhere) still reaches the call bodies as `stream`.
+use call as stream;
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};

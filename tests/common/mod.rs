@@ -10,9 +10,11 @@ pub use fastgpt::ffi::cancel::*;
 pub use fastgpt::ffi::client::*;
 pub use fastgpt::ffi::endpoints::*;
 pub use fastgpt::ffi::error::*;
+pub use fastgpt::ffi::event::*;
+#[allow(unused_imports)] // used by the tests that pause and resume
+pub use fastgpt::ffi::operation::*;
 pub use fastgpt::ffi::response::*;
 pub use fastgpt::ffi::status::*;
-pub use fastgpt::ffi::stream::*;
 pub use fastgpt_mock::{MockConfig, MockServer, APP_ID, DEFAULT_KEY};
 pub use serde_json::{json, Value};
 
