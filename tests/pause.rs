@@ -31,6 +31,10 @@ fn run_c(mock: &MockServer, args: &[&str]) -> String {
     stdout
 }
 
+fn sanitized() -> bool {
+    std::env::var("FASTGPT_SANITIZE").is_ok_and(|s| !s.is_empty())
+}
+
 fn number(out: &str, key: &str) -> i64 {
     let at = out.find(&format!("{key} ")).unwrap_or_else(|| panic!("{key:?} in {out}")) + key.len() + 1;
     out[at..].split_whitespace().next().unwrap().parse().unwrap()
@@ -44,8 +48,9 @@ fn a_thousand_paused_streams_hold_no_threads_and_all_complete_when_resumed() {
     assert_eq!(number(&out, "completes_while_paused"), 0, "nothing completes while paused");
     let bound = (1 + fastgpt::runtime::io_worker_threads() + 4) as i64;
     assert!(number(&out, "threads") <= bound, "threads while 1000 streams are paused, bound {bound}: {out}");
+    // (A sanitizer's shadow memory is not the library's.)
     let rss = number(&out, "rss_per_stream_kb");
-    assert!(rss <= 50, "RSS per paused stream: {rss} KB");
+    assert!(rss <= 50 || sanitized(), "RSS per paused stream: {rss} KB");
     assert_eq!(number(&out, "completes"), 1000, "{out}");
     assert_eq!(number(&out, "right"), 1000, "every stream has its whole answer: {out}");
 }
@@ -56,7 +61,7 @@ fn a_paused_stream_is_no_longer_read() {
     let out = run_c(&mock, &["big"]);
     // 50,000 events (several MB in memory) are not all read while paused: about the 1 MiB buffer.
     let growth = number(&out, "rss_growth_kb");
-    assert!(growth < 4096, "RSS grew {growth} KB while paused");
+    assert!(growth < 4096 || sanitized(), "RSS grew {growth} KB while paused");
     assert_eq!(number(&out, "events"), 50_000, "{out}");
     assert_eq!(number(&out, "status"), FASTGPT_OK as i64);
 }

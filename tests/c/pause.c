@@ -146,9 +146,10 @@ static int run_many(int n) {
         fastgpt_operation_free(s->op); /* the resumed first half still holds its own */
     }
     printf("completes %d right %d threads_max_after %ld\n", atomic_load(&completes), right, status_field("Threads:"));
+    int done = atomic_load(&completes);
     free(streams);
     fastgpt_client_free(client);
-    return 0;
+    return right == n && done == n ? 0 : 1;
 }
 
 struct big {
@@ -192,10 +193,11 @@ static int run_big(void) {
     while (atomic_load(&b.status) == 0) {
         sleep_ms(5);
     }
-    printf("rss_growth_kb %ld events %ld status %d\n", growth, b.events, atomic_load(&b.status) - 1000);
+    int status = atomic_load(&b.status) - 1000;
+    printf("rss_growth_kb %ld events %ld status %d\n", growth, b.events, status);
     fastgpt_operation_free(b.op);
     fastgpt_client_free(client);
-    return 0;
+    return status == FASTGPT_OK && b.events == 50000 ? 0 : 1;
 }
 
 int main(int argc, char **argv) {
