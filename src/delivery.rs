@@ -87,43 +87,41 @@ impl CallbackPool {
     }
 
     fn spawn(self: &Arc<Self>, state: &mut PoolState) {
-        let fail = FAIL_NEXT_SPAWNS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-        let pool = Arc::clone(self);
-        let spawned = if fail {
-            Err(std::io::Error::other("test hook: spawn failed"))
-        } else {
-            std::thread::Builder::new().name("fastgpt-cb".into()).spawn(move || pool.thread_loop()).map(drop)
-        };
-        match spawned {
-            Ok(()) => state.threads += 1,
-            // With a thread left, it takes the queue in turn. With none, nothing would ever deliver
-            // the queued messages (a COMPLETE among them): retry later. This timer runs only while
-            // spawning fails and work waits.
-            Err(_) if state.threads == 0 && !state.retrying => {
-                state.retrying = true;
-                let pool = Arc::clone(self);
-                match runtime() {
-                    Ok(rt) => drop(rt.spawn(async move { pool.retry_spawn(Duration::from_millis(10)).await })),
-                    Err(_) => state.retrying = false,
-                }
-            }
-            Err(_) => {}
+        if self.try_spawn(state) || state.threads > 0 || state.retrying {
+            return;
+        }
+        // With a thread left, it takes the queue in turn. With none, nothing would ever deliver
+        // the queued messages (a COMPLETE among them): retry later. This timer runs only while
+        // spawning fails and work waits.
+        if let Ok(rt) = runtime() {
+            state.retrying = true;
+            let pool = Arc::clone(self);
+            rt.spawn(async move { pool.retry_spawn().await });
         }
     }
 
-    async fn retry_spawn(self: Arc<Self>, mut delay: Duration) {
+    fn try_spawn(self: &Arc<Self>, state: &mut PoolState) -> bool {
+        let fail = FAIL_NEXT_SPAWNS.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+        let pool = Arc::clone(self);
+        let spawned =
+            !fail && std::thread::Builder::new().name("fastgpt-cb".into()).spawn(move || pool.thread_loop()).is_ok();
+        if spawned {
+            state.threads += 1;
+        }
+        spawned
+    }
+
+    /// Retries a failed spawn (10 ms, then doubling up to 1 s) until a thread runs or the work is
+    /// gone.
+    async fn retry_spawn(self: Arc<Self>) {
+        let mut delay = Duration::from_millis(10);
         loop {
             tokio::time::sleep(delay).await;
             let mut state = self.lock();
-            state.retrying = false;
-            if state.ready.is_empty() || state.threads > 0 {
+            if state.ready.is_empty() || state.threads > 0 || self.try_spawn(&mut state) {
+                state.retrying = false;
                 return;
             }
-            self.spawn(&mut state);
-            if state.threads > 0 {
-                return;
-            }
-            state.retrying = true;
             delay = (delay * 2).min(Duration::from_secs(1));
         }
     }

@@ -14,6 +14,10 @@ use std::time::Duration;
 
 use common::*;
 
+/// The tests that start callback threads in this process take turns, so the spawn-failure hook
+/// fails the spawns of the test that set it.
+static IN_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_c(mock: &MockServer, args: &[&str]) -> String {
     let exe = cc::compile_c("tests/c/delivery.c");
     let mut cmd = Command::new(&exe);
@@ -72,6 +76,7 @@ fn no_event_is_delivered_after_the_cancel_returns() {
 
 #[test]
 fn callback_threads_is_a_checked_config_key() {
+    let _turn = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
     for bad in [json!({"callback_threads": 0}), json!({"callback_threads": 257}), json!({"callback_threads": "4"})] {
         let err = Client::new(&bad.to_string()).err().expect("rejected");
         assert_eq!(err.status, FASTGPT_ERR_INVALID_ARGUMENT, "{bad}");
@@ -137,6 +142,7 @@ fn start_histories(client: &Client, collector: &Arc<Collector>) -> *mut c_void {
 
 #[test]
 fn a_panic_while_building_an_event_or_the_complete_ends_in_one_complete_with_panic() {
+    let _turn = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
     use fastgpt::ffi::event::test_hooks::{PANIC_BUILDING_COMPLETE, PANIC_BUILDING_EVENT};
     use std::sync::atomic::Ordering;
     let mock = mock();
@@ -189,13 +195,28 @@ fn a_panic_while_building_an_event_or_the_complete_ends_in_one_complete_with_pan
 #[test]
 fn a_failed_thread_spawn_delays_the_complete_but_never_loses_it() {
     use std::sync::atomic::Ordering;
+    let _turn = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
     let mock = mock();
-    // A new client starts with no callback thread: its first COMPLETE needs a spawn.
+    // A new client starts with no callback thread: its first COMPLETE needs a spawn. The first
+    // attempt and four retries fail (10 + 20 + 40 + 80 ms), the fifth retry starts the thread.
     let client = Client::for_mock(&mock, json!({}));
-    fastgpt::delivery::FAIL_NEXT_SPAWNS.store(3, Ordering::SeqCst);
+    fastgpt::delivery::FAIL_NEXT_SPAWNS.store(5, Ordering::SeqCst);
+    let started = std::time::Instant::now();
     let collector = Arc::new(Collector::default());
     start_histories(&client, &collector);
     let events = collector.wait_complete(Duration::from_secs(10));
     assert_eq!(events.last().unwrap().status, FASTGPT_OK);
     assert_eq!(fastgpt::delivery::FAIL_NEXT_SPAWNS.load(Ordering::SeqCst), 0, "the spawns failed and were retried");
+    assert!(started.elapsed() >= Duration::from_millis(150), "delivered after the retries: {:?}", started.elapsed());
+
+    // Many operations queued while spawning fails: all delivered once a spawn succeeds.
+    let client = Client::for_mock(&mock, json!({"callback_threads": 2}));
+    fastgpt::delivery::FAIL_NEXT_SPAWNS.store(3, Ordering::SeqCst);
+    let collectors: Vec<_> = (0..50).map(|_| Arc::new(Collector::default())).collect();
+    for c in &collectors {
+        start_histories(&client, c);
+    }
+    for c in &collectors {
+        assert_eq!(c.wait_complete(Duration::from_secs(10)).last().unwrap().status, FASTGPT_OK);
+    }
 }
