@@ -52,9 +52,10 @@ deps:
 test-rust: build
 	$(CARGO) test --workspace
 
-# The C programs (examples, fork and secrets checks) again, built with AddressSanitizer + LeakSanitizer.
+# The C programs (examples, fork, secrets, delivery and pause checks) again, built with
+# AddressSanitizer + LeakSanitizer.
 test-asan: build
-	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples --test fork --test secrets
+	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples --test fork --test secrets --test delivery --test pause
 
 # The Rust fault matrix and the C-ABI bad-input walk, the library itself built with AddressSanitizer
 # (stable rustc; RUSTC_BOOTSTRAP only unlocks the -Z flag). Its own target dir: the instrumented

@@ -98,6 +98,16 @@
 // The ABI version: the SONAME's number (`libfastgpt.so.0`), bumped only on an ABI break.
 #define FASTGPT_ABI_VERSION 0
 
+// A callback return value: go on with the next event.
+#define FASTGPT_CB_CONTINUE 0
+
+// A callback return value (async operations only): pause the operation. The event just delivered
+// is kept and handed to the callback again, first, once `fastgpt_operation_resume` is called.
+// Until then no callback of this operation runs, no thread waits for it and its connection is no
+// longer read once its buffer is full (the server is slowed by TCP backpressure). The same value
+// as libcurl's CURL_WRITEFUNC_PAUSE. See `fastgpt_operation_resume`.
+#define FASTGPT_CB_PAUSE 268435457
+
 // A cancellation token. Thread-safe. Pass it to any number of calls; triggering it cancels all of
 // them (they end with `FASTGPT_ERR_CANCELLED`). Freeing it while calls still use it is safe: they
 // keep their own reference.
@@ -108,6 +118,30 @@ typedef struct fastgpt_client fastgpt_client;
 
 // An error. Immutable; every pointer read from it stays valid until `fastgpt_error_free`.
 typedef struct fastgpt_error fastgpt_error;
+
+// An async operation. Every event of an async operation carries one in `event->operation`,
+// borrowed for the callback. To use it later (to resume the operation from another thread),
+// take a reference with `fastgpt_operation_retain` and release it with `fastgpt_operation_free`.
+// A reference stays valid after the operation has ended (calls on it then do nothing), and it
+// does not keep the operation running or its callback's `userdata` in use. Thread-safe.
+//
+// Pause and resume, typically for a consumer that reads at its own pace (a queue or channel):
+//
+// ```c
+// static int32_t on_event(void *userdata, const fastgpt_event *ev) {
+//     struct consumer *c = userdata;
+//     if (ev->kind != FASTGPT_EVENT_COMPLETE && queue_full(c)) {
+//         c->paused = fastgpt_operation_retain(ev->operation);   // under c's lock
+//         return FASTGPT_CB_PAUSE;        // this event comes again after the resume
+//     }
+//     ...
+//     return FASTGPT_CB_CONTINUE;
+// }
+// // Later, on any thread, once the queue has room:
+// fastgpt_operation_resume(c->paused, NULL);
+// fastgpt_operation_free(c->paused);
+// ```
+typedef struct fastgpt_operation fastgpt_operation;
 
 // A successful call's result. Immutable; borrowed pointers stay valid until `fastgpt_response_free`.
 typedef struct fastgpt_response fastgpt_response;
@@ -142,13 +176,19 @@ typedef struct fastgpt_event {
   const struct fastgpt_response *response;
   // COMPLETE on failure, and ERROR events: the error. NULL otherwise.
   const struct fastgpt_error *error;
+  // Async operations: the operation this event belongs to, borrowed for the callback; keep it
+  // with `fastgpt_operation_retain` to resume it later (see FASTGPT_CB_PAUSE). NULL in blocking
+  // calls. (The last member, added after 0.1.0: code built against the older struct still works.)
+  const struct fastgpt_operation *operation;
   // UPLOAD_PROGRESS: bytes of the file sent so far, and the file's size. 0 for other kinds.
+  // (Added after 0.1.0, after `operation`.)
   uint64_t upload_sent;
   uint64_t upload_total;
 } fastgpt_event;
 
-// Receives the events of an operation. Return 0 to continue, non-zero to abort it (the operation
-// then ends with `FASTGPT_ERR_ABORTED_BY_CALLBACK`; the return value of COMPLETE is ignored).
+// Receives the events of an operation. Return FASTGPT_CB_CONTINUE (0) to go on,
+// FASTGPT_CB_PAUSE to pause an async operation, any other value to abort it (the operation then
+// ends with `FASTGPT_ERR_ABORTED_BY_CALLBACK`). The return value of COMPLETE is ignored.
 //
 // The callback contract:
 // 1. `userdata` comes first; every pointer in the event is valid only during the callback.
@@ -158,12 +198,27 @@ typedef struct fastgpt_event {
 // 3. An async start that returns FASTGPT_OK gets exactly one COMPLETE, always last, whatever the
 //    outcome (success, error, cancel, callback abort, client freed, panic). After COMPLETE returns
 //    the library never touches `userdata` again. A start that fails makes no callback at all.
-// 4. Returning non-zero aborts the operation (FASTGPT_ERR_ABORTED_BY_CALLBACK).
-// 5. The library holds no lock while calling back; a callback may trigger cancels, start calls, or
-//    free the client.
-// 6. A slow callback slows only its own operation: the stream is read through a bounded buffer
+// 4. Returning FASTGPT_CB_PAUSE pauses an async operation until `fastgpt_operation_resume`; in a
+//    blocking stream it is not supported: the stream stops and the call returns
+//    `FASTGPT_ERR_INVALID_ARGUMENT`. Any other non-zero value aborts the operation
+//    (FASTGPT_ERR_ABORTED_BY_CALLBACK).
+// 5. The library holds no lock while calling back; a callback may trigger cancels, resume other
+//    operations, start calls, or free the client.
+// 6. Once `fastgpt_cancel_trigger` (on the operation's token) or `fastgpt_client_free` has
+//    returned, the operation delivers no further event but its COMPLETE (FASTGPT_ERR_CANCELLED,
+//    unless it had already ended otherwise), also when it is paused.
+// 7. A slow callback slows only its own operation: the stream is read through a bounded buffer
 //    (1 MiB of events), so memory stays bounded and the server is slowed by TCP backpressure.
-// 7. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
+// 8. Threads: async callbacks of one client run on at most `callback_threads` library threads
+//    (client config, default 4), started when needed and ended after 10 s without work. A
+//    callback that blocks holds the thread it runs on; while all of them are held, the client's
+//    other async operations wait for one (their streams stop being read when their buffer is
+//    full; nothing is lost or reordered). So a callback must not wait for another async callback
+//    of the same client unless `callback_threads` leaves one free: a consumer that cannot keep up
+//    should return FASTGPT_CB_PAUSE instead of blocking. The process's library threads are at most
+//    the I/O workers (the available CPUs, at least 2 and at most 8), 4 threads for DNS lookups, and
+//    each client's callback threads; no library thread wakes up while nothing is happening.
+// 9. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
 typedef int32_t (*fastgpt_event_cb)(void *userdata, const struct fastgpt_event *event);
 
 #define FASTGPT_OK 0
@@ -262,6 +317,7 @@ const char *fastgpt_status_str(int32_t status);
 // | `max_response_bytes` | 67108864: a larger unary body fails with `FASTGPT_ERR_DECODE` |
 // | `ca_cert_pem` | none: extra trusted root certificates (PEM text) |
 // | `danger_accept_invalid_certs` | false: true turns off TLS certificate verification |
+// | `callback_threads` | 4 (1..256): most threads running this client's async callbacks at once (see `fastgpt_event_cb`, rule 8) |
 //
 // Unknown keys are an error (`FASTGPT_ERR_INVALID_ARGUMENT`), so a typo is never ignored.
 // No network I/O happens here. On success `*out_client` receives the client.
@@ -271,7 +327,10 @@ fastgpt_status fastgpt_client_new(const char *config_json,
 
 // Frees the client. Operations still in flight are cancelled: blocking calls return
 // `FASTGPT_ERR_CANCELLED`, async calls deliver COMPLETE with it. Never blocks waiting for
-// callbacks, so it may be called from inside a callback. NULL is a no-op.
+// callbacks, so it may be called from inside a callback. Once it has returned, the client's
+// operations deliver no further event but their COMPLETE. NULL is a no-op. In a child forked
+// after the library started it does nothing (the client is leaked: freeing it could wait forever
+// on locks held by the parent's threads at the fork).
 void fastgpt_client_free(struct fastgpt_client *client);
 
 // The HTTP status (e.g. 200); 0 for NULL.
@@ -283,7 +342,7 @@ int32_t fastgpt_response_status(const struct fastgpt_response *resp);
 const char *fastgpt_response_body(const struct fastgpt_response *resp, size_t *len);
 
 // The result as JSON text: the envelope's `data` for envelope endpoints (the text `null` when
-// `data` is null), the whole body for chat completions and non-envelope answers.
+// `data` is null or absent), the whole body for chat completions and non-envelope answers.
 // NUL-terminated; `*len` gets its length without the NUL. NULL for a NULL `resp`.
 const char *fastgpt_response_data(const struct fastgpt_response *resp, size_t *len);
 
@@ -317,15 +376,40 @@ void fastgpt_error_free(struct fastgpt_error *err);
 struct fastgpt_cancel *fastgpt_cancel_new(void);
 
 // Triggers the token: every call using it ends with `FASTGPT_ERR_CANCELLED` as soon as possible
-// (a blocking call returns, an async call delivers its COMPLETE). Idempotent; callable from any
-// thread, including from inside a callback. NULL is a no-op.
+// (a blocking call returns, an async call delivers its COMPLETE); once it has returned, they
+// deliver no further event but their COMPLETE. Idempotent; callable from any thread, including
+// from inside a callback. NULL is a no-op. In a child forked after the library started it only
+// marks the token triggered (the calls it could stop live in the parent).
 void fastgpt_cancel_trigger(const struct fastgpt_cancel *cancel);
 
 // Whether the token was triggered. False for NULL.
 bool fastgpt_cancel_is_triggered(const struct fastgpt_cancel *cancel);
 
-// Frees the token. Calls still using it are unaffected. NULL is a no-op.
+// Frees the token. Calls still using it are unaffected. NULL is a no-op. In a child forked after
+// the library started the token is leaked instead (freeing takes a lock the parent's threads share).
 void fastgpt_cancel_free(struct fastgpt_cancel *cancel);
+
+// A new reference to `op` (the same pointer), valid until `fastgpt_operation_free`. Use it on
+// the `operation` of an event to keep it beyond the callback. NULL for NULL.
+struct fastgpt_operation *fastgpt_operation_retain(const struct fastgpt_operation *op);
+
+// Resumes an operation whose callback returned FASTGPT_CB_PAUSE: the kept event is delivered
+// again, then the rest, on a library thread (never inside this call). Callable from any thread,
+// also from inside a callback (of this operation or another). A resume that arrives while a
+// callback of this operation is still running (before it returns FASTGPT_CB_PAUSE) undoes that
+// pause, so a consumer may resume as soon as it has room again without a lost wake-up. On an
+// operation that is not paused, or has ended, it does nothing and returns FASTGPT_OK.
+//
+// A paused operation is still ended by its cancel token and by `fastgpt_client_free`: it then
+// delivers its COMPLETE (FASTGPT_ERR_CANCELLED) without the kept event. One that is never resumed
+// nor cancelled keeps its connection and buffered events (at most 1 MiB) until its client is
+// freed. Errors: FASTGPT_ERR_NULL_ARGUMENT, FASTGPT_ERR_FORKED.
+fastgpt_status fastgpt_operation_resume(const struct fastgpt_operation *op,
+                                        struct fastgpt_error **out_err);
+
+// Releases a reference from `fastgpt_operation_retain`. Never affects the operation itself.
+// NULL is a no-op.
+void fastgpt_operation_free(struct fastgpt_operation *op);
 
 // Runs the app on `messages` and returns the whole answer (`stream` is forced to false).
 // Optional fields: `chatId` (continue a stored chat; without it the server stores nothing),

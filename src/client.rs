@@ -8,12 +8,14 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::delivery::Mailbox;
 use crate::endpoints::{Answer, Prepared};
 use crate::error::{classify_failure, looks_like_html, snippet, Envelope, Error, ErrorKind};
 use crate::events::StreamInterpreter;
-use crate::runtime::{cancellable, Mailbox};
+use crate::response::Response;
+use crate::runtime::cancellable;
 use crate::sse::SseParser;
-use crate::transport::{read_capped, Response, Transport};
+use crate::transport::{read_capped, Transport};
 
 pub struct Client {
     transport: Transport,

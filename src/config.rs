@@ -36,6 +36,8 @@ pub struct Config {
     pub ca_cert_pem: Option<String>,
     /// Turns off TLS certificate verification. Named to be noticed in review.
     pub danger_accept_invalid_certs: bool,
+    /// Most threads this client runs async callbacks on (C layer); bounds the process's threads.
+    pub callback_threads: usize,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             max_response_bytes: 64 * 1024 * 1024,
             ca_cert_pem: None,
             danger_accept_invalid_certs: false,
+            callback_threads: 4,
         }
     }
 }
@@ -76,6 +79,7 @@ impl fmt::Debug for Config {
             .field("max_event_bytes", &self.max_event_bytes)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field("callback_threads", &self.callback_threads)
             .finish()
     }
 }
@@ -115,6 +119,7 @@ impl Config {
                 "stream_idle_timeout_ms" => c.stream_idle_timeout = millis(value, key, 1)?,
                 "max_retry_delay_ms" => c.max_retry_delay = millis(value, key, 0)?,
                 "max_retries" => c.max_retries = integer(value, key, 0, 20)? as u32,
+                "callback_threads" => c.callback_threads = integer(value, key, 1, 256)? as usize,
                 "max_event_bytes" => c.max_event_bytes = integer(value, key, 1024, 1 << 31)? as usize,
                 "max_response_bytes" => c.max_response_bytes = integer(value, key, 1024, 1 << 32)? as usize,
                 "user_agent" => c.user_agent = string(value, key)?,
@@ -153,6 +158,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "max_response_bytes",
     "ca_cert_pem",
     "danger_accept_invalid_certs",
+    "callback_threads",
 ];
 
 fn string(v: &Value, key: &str) -> Result<String, Error> {

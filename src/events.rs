@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{kind_for_envelope, Error, ErrorKind};
+use crate::response::Response;
 use crate::sse::SseEvent;
-use crate::transport::Response;
 
 /// The kind of a stream event; numbers are the C ABI's `FASTGPT_EVENT_*` (append-only).
 #[repr(u32)]

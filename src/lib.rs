@@ -8,16 +8,21 @@
 //! - [`error`]: error kinds and the classification of FastGPT's envelopes;
 //! - [`sse`]: a sans-IO Server-Sent Events parser;
 //! - [`events`]: FastGPT's stream events and the accumulated answer;
-//! - [`runtime`]: the process-wide runtime, the fork guard and event delivery;
+//! - [`response`]: the result of a successful call;
+//! - [`runtime`]: the process-wide runtime and the fork guard;
+//! - [`delivery`]: how an operation's events reach its consumer (mailbox, flow control, pause,
+//!   the bounded callback threads);
 //! - [`client`]: the client that ties them together.
 //!
 //! [`ffi`] is the thin C layer over it: pointer checks, the panic boundary, conversions.
 
 pub mod client;
 pub mod config;
+pub mod delivery;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod response;
 pub mod runtime;
 pub mod sse;
 pub mod transport;

@@ -101,21 +101,12 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// A complete unary answer.
-#[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
-    /// As received (names are lower case).
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-    /// Where the result is within `body`: the envelope's `data`, or all of it.
-    pub data: std::ops::Range<usize>,
-}
-
-impl Response {
-    pub fn data(&self) -> &[u8] {
-        &self.body[self.data.clone()]
-    }
+/// rustls needs a process-wide crypto provider; ours is ring (small, quick to build).
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 /// Up to 5 redirects. A hop to another origin drops Authorization (reqwest removes sensitive
@@ -142,7 +133,7 @@ fn redirect_policy() -> reqwest::redirect::Policy {
 
 impl Transport {
     pub fn new(config: Config) -> Result<Transport, Error> {
-        crate::runtime::install_crypto_provider();
+        install_crypto_provider();
         let mut headers = HeaderMap::new();
         for (name, value) in &config.headers {
             // Config::from_json has already checked both, naming the offending header.

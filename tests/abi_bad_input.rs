@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use common::*;
@@ -152,6 +152,7 @@ struct Args {
     file_name: *const c_char,
     data: *const u8,
     data_len: usize,
+    op: *mut fastgpt_operation,
 }
 
 type Call = Box<dyn Fn(&Args) -> Ret>;
@@ -192,6 +193,9 @@ fn table() -> BTreeMap<&'static str, (Vec<&'static str>, Call)> {
         entry!(fastgpt_cancel_trigger(cancel)),
         entry!(fastgpt_cancel_is_triggered(cancel)),
         entry!(fastgpt_cancel_free(cancel)),
+        entry!(fastgpt_operation_retain(op)),
+        entry!(fastgpt_operation_resume(op, out_err)),
+        entry!(fastgpt_operation_free(op)),
         entry!(fastgpt_create_file_collection(
             client,
             file_path,
@@ -274,6 +278,39 @@ unsafe extern "C" fn walker_cb(userdata: *mut c_void, event: *const fastgpt_even
     collect(userdata, event)
 }
 
+/// A callback that keeps the operation handle of its COMPLETE (a real, ended operation's handle).
+unsafe extern "C" fn keep_operation(userdata: *mut c_void, event: *const fastgpt_event) -> i32 {
+    let slot = &*(userdata as *const (Mutex<*mut fastgpt_operation>, Condvar));
+    let mut op = slot.0.lock().unwrap();
+    *op = fastgpt_operation_retain((*event).operation);
+    slot.1.notify_all();
+    0
+}
+
+/// A live `fastgpt_operation *` reference (of an async call to the mock, which has ended).
+fn real_operation(client: &Client) -> *mut fastgpt_operation {
+    let slot = Box::new((Mutex::new(std::ptr::null_mut::<fastgpt_operation>()), Condvar::new()));
+    let req = CString::new(json!({"appId": APP_ID}).to_string()).unwrap();
+    let ud = &*slot as *const _ as *mut c_void;
+    let st = unsafe {
+        fastgpt_get_chat_histories_async(
+            client.raw(),
+            req.as_ptr(),
+            std::ptr::null(),
+            Some(keep_operation),
+            ud,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(st, FASTGPT_OK);
+    let guard = slot.1.wait_while(slot.0.lock().unwrap(), |op| op.is_null()).unwrap();
+    let op = *guard;
+    drop(guard);
+    // After COMPLETE the library never touches userdata again: the slot may go.
+    std::thread::sleep(Duration::from_millis(20));
+    op
+}
+
 /// The world a call runs in: a client whose server port is closed, a real response and error.
 struct World {
     /// A small file for the upload functions.
@@ -322,6 +359,7 @@ struct Owned {
     /// Objects a *_free call took over.
     consumed: Vec<&'static str>,
     orig: Origs,
+    orig_op: *mut fastgpt_operation,
 }
 
 type Origs = (*mut fastgpt_client, *mut fastgpt_response, *mut fastgpt_error, *mut fastgpt_cancel);
@@ -348,6 +386,7 @@ impl Owned {
             };
             assert_eq!(st, FASTGPT_OK);
         }
+        let op = if takes("op") { real_operation(&world.mock_client) } else { std::ptr::null_mut() };
         let mut err = std::ptr::null_mut();
         if takes("err") {
             let mut unused = std::ptr::null_mut();
@@ -390,9 +429,21 @@ impl Owned {
             file_name: strings[6].as_ptr(),
             data: b"file content".as_ptr(),
             data_len: 12,
+            op,
         };
         let orig = (if own_client { args.client } else { std::ptr::null_mut() }, args.resp, args.err, args.cancel);
-        Owned { args, strings, out_client, out_response, out_err, len, collector, consumed: Vec::new(), orig }
+        Owned {
+            args,
+            strings,
+            out_client,
+            out_response,
+            out_err,
+            len,
+            collector,
+            consumed: Vec::new(),
+            orig,
+            orig_op: op,
+        }
     }
 
     fn set_str(&mut self, param: &str, value: Option<&[u8]>) {
@@ -429,6 +480,7 @@ impl Owned {
             "cb" => a.cb = None,
             "userdata" => a.userdata = std::ptr::null_mut(),
             "data" => a.data = std::ptr::null(),
+            "op" => a.op = std::ptr::null_mut(),
             s => self.set_str(s, None),
         }
     }
@@ -449,6 +501,9 @@ impl Drop for Owned {
         }
         if !self.consumed.contains(&"cancel") {
             fastgpt_cancel_free(cancel);
+        }
+        if !self.consumed.contains(&"op") {
+            fastgpt_operation_free(self.orig_op);
         }
         if *self.out_client != SENTINEL as *mut _ {
             fastgpt_client_free(*self.out_client);
@@ -551,6 +606,7 @@ fn run_case(
                 "resp" => !o.args.resp.is_null(),
                 "err" => !o.args.err.is_null(),
                 "cancel" => !o.args.cancel.is_null(),
+                "op" => !o.args.op.is_null(),
                 _ => false,
             };
             if consumed {
@@ -558,6 +614,7 @@ fn run_case(
                     "client" => "client",
                     "resp" => "resp",
                     "err" => "err",
+                    "op" => "op",
                     _ => "cancel",
                 });
             }
@@ -641,6 +698,7 @@ fn null_expectation(p: &Proto, param: &str) -> Expect {
         (f, _) if f.ends_with("_free") => Expect::Ret(Ret::Unit),
         ("fastgpt_cancel_trigger", _) => Expect::Ret(Ret::Unit),
         ("fastgpt_cancel_is_triggered", _) => Expect::Ret(Ret::Num(0)),
+        ("fastgpt_operation_retain", _) => Expect::Ret(Ret::Ptr(0)),
         ("fastgpt_response_status", _) => Expect::Ret(Ret::Num(0)),
         ("fastgpt_response_body" | "fastgpt_response_data", "resp") => Expect::Ret(Ret::Ptr(0)),
         ("fastgpt_response_body" | "fastgpt_response_data", "len") => Expect::NonNullStr,
@@ -858,7 +916,11 @@ fn every_exported_function_survives_null_and_bad_input() {
                 // Accessors on valid objects: any value, no crash; strings valid UTF-8.
                 let o = Owned::new(&world, p);
                 let r = (table[p.name.as_str()].1)(&o.args);
-                if let Ret::Ptr(ptr) = r {
+                if p.name == "fastgpt_operation_retain" {
+                    // The same handle, one more reference: release it.
+                    assert_eq!(r, Ret::Ptr(o.args.op as usize), "retain returns its argument");
+                    fastgpt_operation_free(o.args.op);
+                } else if let Ret::Ptr(ptr) = r {
                     if ptr != 0 {
                         unsafe { CStr::from_ptr(ptr as *const c_char) }.to_str().expect("UTF-8");
                     }

@@ -105,7 +105,7 @@ fn doc_comment(out: &mut String, lines: &[String]) {
 const C_LAYER_HEAD: &str = r#"//! GENERATED from the endpoint table (`src/endpoints.rs`) by `make generate`: do not edit.
 //!
 //! One blocking and one `_async` function per unary endpoint, and both streaming functions per
-//! chat-completion stream. Each is a one-line call into `ffi::stream`; the doc comments are the
+//! chat-completion stream. Each is a one-line call into `ffi::call`; the doc comments are the
 //! reference manual.
 //!
 //! Common to every endpoint function:
@@ -126,7 +126,8 @@ use super::client::fastgpt_client;
 use super::error::fastgpt_error;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::{endpoint_request, fastgpt_event_cb, stream_async, stream_blocking, unary_async, unary_blocking};
+use super::call::{endpoint_request, stream_async, stream_blocking, unary_async, unary_blocking};
+use super::event::fastgpt_event_cb;
 use crate::endpoints;
 "#;
 
@@ -226,7 +227,7 @@ use super::endpoints::*;
 use super::error::fastgpt_error;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::fastgpt_event_cb;
+use super::event::fastgpt_event_cb;
 
 pub type UnaryFn = unsafe extern "C" fn(
     *const fastgpt_client,

@@ -1,12 +1,18 @@
 //! `fastgpt_cancel`: a cancellation token made before a call and triggered from any thread.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio_util::sync::CancellationToken;
+
+use crate::runtime::is_forked_child;
 
 /// A cancellation token. Thread-safe. Pass it to any number of calls; triggering it cancels all of
 /// them (they end with `FASTGPT_ERR_CANCELLED`). Freeing it while calls still use it is safe: they
 /// keep their own reference.
 pub struct fastgpt_cancel {
     pub(crate) token: CancellationToken,
+    /// Set by `fastgpt_cancel_trigger`: read without the token's lock (a forked child may not take it).
+    triggered: AtomicBool,
 }
 
 impl fastgpt_cancel {
@@ -22,17 +28,22 @@ impl fastgpt_cancel {
 /// A new, untriggered token. Free it with `fastgpt_cancel_free`.
 #[no_mangle]
 pub extern "C" fn fastgpt_cancel_new() -> *mut fastgpt_cancel {
-    Box::into_raw(Box::new(fastgpt_cancel { token: CancellationToken::new() }))
+    Box::into_raw(Box::new(fastgpt_cancel { token: CancellationToken::new(), triggered: AtomicBool::new(false) }))
 }
 
 /// Triggers the token: every call using it ends with `FASTGPT_ERR_CANCELLED` as soon as possible
-/// (a blocking call returns, an async call delivers its COMPLETE). Idempotent; callable from any
-/// thread, including from inside a callback. NULL is a no-op.
+/// (a blocking call returns, an async call delivers its COMPLETE); once it has returned, they
+/// deliver no further event but their COMPLETE. Idempotent; callable from any thread, including
+/// from inside a callback. NULL is a no-op. In a child forked after the library started it only
+/// marks the token triggered (the calls it could stop live in the parent).
 #[no_mangle]
 pub extern "C" fn fastgpt_cancel_trigger(cancel: *const fastgpt_cancel) {
     // SAFETY: NULL or a live token.
     if let Some(c) = unsafe { cancel.as_ref() } {
-        c.token.cancel();
+        c.triggered.store(true, Ordering::SeqCst);
+        if !is_forked_child() {
+            c.token.cancel();
+        }
     }
 }
 
@@ -40,13 +51,14 @@ pub extern "C" fn fastgpt_cancel_trigger(cancel: *const fastgpt_cancel) {
 #[no_mangle]
 pub extern "C" fn fastgpt_cancel_is_triggered(cancel: *const fastgpt_cancel) -> bool {
     // SAFETY: NULL or a live token.
-    unsafe { cancel.as_ref() }.is_some_and(|c| c.token.is_cancelled())
+    unsafe { cancel.as_ref() }.is_some_and(|c| c.triggered.load(Ordering::SeqCst))
 }
 
-/// Frees the token. Calls still using it are unaffected. NULL is a no-op.
+/// Frees the token. Calls still using it are unaffected. NULL is a no-op. In a child forked after
+/// the library started the token is leaked instead (freeing takes a lock the parent's threads share).
 #[no_mangle]
 pub extern "C" fn fastgpt_cancel_free(cancel: *mut fastgpt_cancel) {
-    if !cancel.is_null() {
+    if !cancel.is_null() && !is_forked_child() {
         // SAFETY: a pointer from fastgpt_cancel_new, freed once (the caller's promise).
         drop(unsafe { Box::from_raw(cancel) });
     }

@@ -9,9 +9,9 @@ use super::cancel::fastgpt_cancel;
 use super::client::fastgpt_client;
 use super::endpoints::*;
 use super::error::fastgpt_error;
+use super::event::fastgpt_event_cb;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::fastgpt_event_cb;
 
 pub type UnaryFn = unsafe extern "C" fn(
     *const fastgpt_client,

@@ -1,7 +1,7 @@
 //! GENERATED from the endpoint table (`src/endpoints.rs`) by `make generate`: do not edit.
 //!
 //! One blocking and one `_async` function per unary endpoint, and both streaming functions per
-//! chat-completion stream. Each is a one-line call into `ffi::stream`; the doc comments are the
+//! chat-completion stream. Each is a one-line call into `ffi::call`; the doc comments are the
 //! reference manual.
 //!
 //! Common to every endpoint function:
@@ -17,12 +17,13 @@
 
 use std::ffi::{c_char, c_void};
 
+use super::call::{endpoint_request, stream_async, stream_blocking, unary_async, unary_blocking};
 use super::cancel::fastgpt_cancel;
 use super::client::fastgpt_client;
 use super::error::fastgpt_error;
+use super::event::fastgpt_event_cb;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::{endpoint_request, fastgpt_event_cb, stream_async, stream_blocking, unary_async, unary_blocking};
 use crate::endpoints;
 
 /// Runs the app on `messages` and returns the whole answer (`stream` is forced to false).

@@ -3,12 +3,13 @@
 
 use std::ffi::{c_char, c_void};
 
+use super::call::{unary_async, unary_blocking};
 use super::cancel::fastgpt_cancel;
 use super::client::fastgpt_client;
 use super::error::fastgpt_error;
+use super::event::fastgpt_event_cb;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::{self, fastgpt_event_cb};
 use super::{opt_str_arg, str_arg};
 use crate::endpoints;
 
@@ -28,7 +29,7 @@ pub unsafe extern "C" fn fastgpt_request(
     out_response: *mut *mut fastgpt_response,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
-    stream::unary_blocking(client, || custom_request(method, path, request_json), cancel, out_response, out_err)
+    unary_blocking(client, || custom_request(method, path, request_json), cancel, out_response, out_err)
 }
 
 /// Async `fastgpt_request`; delivers one COMPLETE to `cb`.
@@ -43,7 +44,7 @@ pub unsafe extern "C" fn fastgpt_request_async(
     userdata: *mut c_void,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
-    stream::unary_async(client, || custom_request(method, path, request_json), cancel, cb, userdata, out_err)
+    unary_async(client, || custom_request(method, path, request_json), cancel, cb, userdata, out_err)
 }
 
 unsafe fn custom_request(

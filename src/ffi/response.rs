@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use crate::transport::Response;
+use crate::response::Response;
 
 /// A successful call's result. Immutable; borrowed pointers stay valid until `fastgpt_response_free`.
 pub struct fastgpt_response {
@@ -20,7 +20,11 @@ pub struct fastgpt_response {
 impl fastgpt_response {
     pub(crate) fn new(resp: Response) -> fastgpt_response {
         let whole = resp.data == (0..resp.body.len());
-        let data = (!whole).then(|| super::nul_terminated(resp.data().to_vec()));
+        // An envelope without `data` (an empty range) has the result `null`, like `"data": null`.
+        let data = (!whole).then(|| match resp.data() {
+            [] => b"null\0".to_vec(),
+            data => super::nul_terminated(data.to_vec()),
+        });
         let mut headers = Vec::new();
         let mut header_index = Vec::with_capacity(resp.headers.len());
         for (name, value) in &resp.headers {
@@ -71,7 +75,7 @@ pub extern "C" fn fastgpt_response_body(resp: *const fastgpt_response, len: *mut
 }
 
 /// The result as JSON text: the envelope's `data` for envelope endpoints (the text `null` when
-/// `data` is null), the whole body for chat completions and non-envelope answers.
+/// `data` is null or absent), the whole body for chat completions and non-envelope answers.
 /// NUL-terminated; `*len` gets its length without the NUL. NULL for a NULL `resp`.
 #[no_mangle]
 pub extern "C" fn fastgpt_response_data(resp: *const fastgpt_response, len: *mut usize) -> *const c_char {

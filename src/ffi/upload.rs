@@ -11,17 +11,18 @@ use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::call::{run_with_events, start_async, stop_tokens};
 use super::cancel::fastgpt_cancel;
 use super::client::fastgpt_client;
 use super::error::fastgpt_error;
+use super::event::fastgpt_event_cb;
 use super::response::fastgpt_response;
 use super::status::fastgpt_status;
-use super::stream::{fastgpt_event_cb, run_with_events, start_async};
 use super::{boundary, out_arg, ref_arg, str_arg};
+use crate::delivery::Mailbox;
 use crate::endpoints::{self, Prepared, CREATE_FILE_COLLECTION};
 use crate::error::Error;
 use crate::events::StreamEvent;
-use crate::runtime::Mailbox;
 use crate::upload::{ProgressSink, Source, Upload};
 
 /// Creates a collection from the file at `file_path`, uploaded under its file name (the last path
@@ -55,12 +56,14 @@ pub unsafe extern "C" fn fastgpt_create_file_collection(
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
     boundary(out_err, || {
-        let client = Arc::clone(&ref_arg(client, "client")?.inner);
+        let c_client = ref_arg(client, "client")?;
+        let client = Arc::clone(&c_client.inner);
         let (source, name) = path_source(file_path)?;
         let (prepared, upload) = upload_request(source, &name, request_json)?;
         out_arg(out_response, "out_response")?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        let resp = run_with_events(cb, userdata, move |mailbox| {
+        let stop = stop_tokens(c_client, &cancel);
+        let resp = run_with_events(stop, cb, userdata, move |mailbox| {
             let prepared = with_upload(prepared, upload, cb.is_some(), &mailbox);
             client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
         })?;
@@ -83,11 +86,13 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_async(
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
     boundary(out_err, || {
-        let client = Arc::clone(&ref_arg(client, "client")?.inner);
+        let c_client = ref_arg(client, "client")?;
+        let client = Arc::clone(&c_client.inner);
         let (source, name) = path_source(file_path)?;
         let (prepared, upload) = upload_request(source, &name, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        start_async(cb, userdata, move |mailbox| {
+        let stop = stop_tokens(c_client, &cancel);
+        start_async(c_client, stop, cb, userdata, move |mailbox| {
             let prepared = with_upload(prepared, upload, true, &mailbox);
             client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
         })
@@ -112,12 +117,14 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer(
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
     boundary(out_err, || {
-        let client = Arc::clone(&ref_arg(client, "client")?.inner);
+        let c_client = ref_arg(client, "client")?;
+        let client = Arc::clone(&c_client.inner);
         let name = str_arg(file_name, "file_name")?;
         let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
         out_arg(out_response, "out_response")?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        let resp = run_with_events(cb, userdata, move |mailbox| {
+        let stop = stop_tokens(c_client, &cancel);
+        let resp = run_with_events(stop, cb, userdata, move |mailbox| {
             let prepared = with_upload(prepared, upload, cb.is_some(), &mailbox);
             client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
         })?;
@@ -142,11 +149,13 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer_async(
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
     boundary(out_err, || {
-        let client = Arc::clone(&ref_arg(client, "client")?.inner);
+        let c_client = ref_arg(client, "client")?;
+        let client = Arc::clone(&c_client.inner);
         let name = str_arg(file_name, "file_name")?;
         let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        start_async(cb, userdata, move |mailbox| {
+        let stop = stop_tokens(c_client, &cancel);
+        start_async(c_client, stop, cb, userdata, move |mailbox| {
             let prepared = with_upload(prepared, upload, true, &mailbox);
             client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
         })

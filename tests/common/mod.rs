@@ -10,13 +10,16 @@ pub use fastgpt::ffi::cancel::*;
 pub use fastgpt::ffi::client::*;
 pub use fastgpt::ffi::endpoints::*;
 pub use fastgpt::ffi::error::*;
+pub use fastgpt::ffi::event::*;
+#[allow(unused_imports)] // used by the tests that pause and resume
+pub use fastgpt::ffi::operation::*;
 #[allow(unused_imports)] // not every test file calls these
 pub use fastgpt::ffi::request::*;
 pub use fastgpt::ffi::response::*;
 pub use fastgpt::ffi::status::*;
-pub use fastgpt::ffi::stream::*;
 #[allow(unused_imports)]
 pub use fastgpt::ffi::upload::*;
+#[allow(unused_imports)]
 pub use fastgpt_mock::{MockConfig, MockServer, APP_ID, DEFAULT_KEY};
 pub use serde_json::{json, Value};
 
