@@ -8,6 +8,7 @@
 //! - [`sse`]: a sans-IO Server-Sent Events parser;
 //! - [`events`]: FastGPT's stream events and the accumulated answer;
 //! - [`runtime`]: the process-wide runtime, the fork guard and event delivery;
+//! - [`log`]: per-client log lines (`FASTGPT_LOG` to stderr, or an embedder's sink);
 //! - [`client`]: the client that ties them together.
 //!
 //! [`ffi`] is the thin C layer over it: pointer checks, the panic boundary, conversions.
@@ -17,6 +18,7 @@ pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod log;
 pub mod runtime;
 pub mod sse;
 pub mod transport;

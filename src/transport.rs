@@ -12,13 +12,18 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::endpoints::{Method, Prepared};
 use crate::error::{classify_failure, Envelope, Error, ErrorKind};
+use crate::log::{log_at, quote, Level, Logger};
 
 pub struct Transport {
+    /// Shared by derived clients: one connection pool.
     http: reqwest::Client,
     pub config: Config,
+    /// A derived client's header overrides; they replace `http`'s default headers of the same name.
+    extra_headers: HeaderMap,
+    pub log: Logger,
 }
 
 /// Why an attempt failed, as far as the retry decision cares.
@@ -43,6 +48,32 @@ pub fn is_retryable(failure: Failure, idempotent: bool) -> bool {
             500..=599 => idempotent, // 502, 504 and the rest: the server may have acted
             _ => false,
         },
+    }
+}
+
+/// Why a retryable failure is retried, for the log.
+fn retry_reason(failure: Failure) -> String {
+    match failure {
+        Failure::Connect => "connect failed: the server saw nothing".into(),
+        Failure::AfterSend => "no complete answer (reset or timeout) to an idempotent request".into(),
+        Failure::Answer { api_code: Some(code), .. } => format!("FastGPT code {code}: the request was not processed"),
+        Failure::Answer { http_status: status @ (429 | 503), .. } => {
+            format!("HTTP {status}: the request was not processed")
+        }
+        Failure::Answer { http_status, .. } => format!("HTTP {http_status} to an idempotent request"),
+    }
+}
+
+/// Why a failure is not retried, for the log.
+fn not_retryable_reason(failure: Failure) -> String {
+    match failure {
+        Failure::Connect => "not retryable".into(),
+        Failure::AfterSend => "not retried: the request may have reached the server and is not idempotent".into(),
+        Failure::Answer { api_code: Some(code), .. } => format!("not retried: FastGPT answered with error code {code}"),
+        Failure::Answer { http_status: status @ 500..=599, .. } => {
+            format!("not retried: HTTP {status} and the server may have acted on a non-idempotent request")
+        }
+        Failure::Answer { http_status, .. } => format!("not retried: HTTP {http_status} is an answer"),
     }
 }
 
@@ -172,7 +203,21 @@ impl Transport {
         let http = builder.build().map_err(|e| {
             Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e)))
         })?;
-        Ok(Transport { http, config })
+        let log = Logger::new(config.api_key.clone());
+        Ok(Transport { http, config, extra_headers: HeaderMap::new(), log })
+    }
+
+    /// A transport on the same connection pool with `overrides` applied (no I/O, no TLS setup).
+    pub fn derive(&self, overrides: &Overrides) -> Transport {
+        let mut config = self.config.clone();
+        overrides.apply(&mut config);
+        let mut extra_headers = self.extra_headers.clone();
+        for (name, value) in &overrides.headers {
+            // Overrides::from_json has checked both.
+            let name = HeaderName::from_bytes(name.as_bytes()).expect("checked by Overrides");
+            extra_headers.insert(name, HeaderValue::from_str(value).expect("checked by Overrides"));
+        }
+        Transport { http: self.http.clone(), config, extra_headers, log: self.log.derive() }
     }
 
     fn request(&self, req: &Prepared) -> reqwest::RequestBuilder {
@@ -188,6 +233,9 @@ impl Transport {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut builder = self.http.request(method, url);
+        if !self.extra_headers.is_empty() {
+            builder = builder.headers(self.extra_headers.clone());
+        }
         if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
@@ -206,17 +254,35 @@ impl Transport {
     /// A non-success answer is returned as an error with its (capped) body.
     pub async fn send(&self, req: &Prepared, deadline: Instant) -> Result<reqwest::Response, Error> {
         let mut retry = 0;
+        if let Some(body) = req.body.as_ref().filter(|_| self.log.enabled(Level::Trace)) {
+            log_at!(
+                self.log,
+                Level::Trace,
+                "request body method={} path={} {}",
+                req.method.as_str(),
+                req.path,
+                crate::log::body(body)
+            );
+        }
         loop {
+            let started = Instant::now();
             let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
             let (failure, error, server_delay) = match attempt {
                 Err(_) => (Failure::AfterSend, self.timeout_error(), None),
                 // The redirect policy's decision: the same request would get the same answer.
-                Ok(Err(e)) if e.is_redirect() => return Err(self.transport_error(&e)),
+                Ok(Err(e)) if e.is_redirect() => {
+                    let error = self.transport_error(&e);
+                    self.log_attempt(req, retry, started, None, Some(&error), "fail reason=\"redirect not followed\"");
+                    return Err(error);
+                }
                 Ok(Err(e)) => {
                     let failure = if e.is_connect() { Failure::Connect } else { Failure::AfterSend };
                     (failure, self.transport_error(&e), None)
                 }
-                Ok(Ok(resp)) if resp.status().is_success() || resp.status().is_redirection() => return Ok(resp),
+                Ok(Ok(resp)) if resp.status().is_success() || resp.status().is_redirection() => {
+                    self.log_attempt(req, retry, started, Some((resp.status().as_u16(), None)), None, "ok");
+                    return Ok(resp);
+                }
                 Ok(Ok(resp)) => {
                     let status = resp.status().as_u16();
                     let delay = retry_after(resp.headers(), SystemTime::now());
@@ -232,11 +298,24 @@ impl Transport {
                 }
             };
             let error = self.redact(error);
-            if retry >= self.config.max_retries || !is_retryable(failure, req.idempotent) {
+            let answer = match failure {
+                Failure::Answer { http_status, api_code } => Some((http_status, api_code)),
+                _ => None,
+            };
+            let fail = |why: &str| {
+                self.log_attempt(req, retry, started, answer, Some(&error), &format!("fail reason={}", quote(why)))
+            };
+            if !is_retryable(failure, req.idempotent) {
+                fail(&not_retryable_reason(failure));
+                return Err(error);
+            }
+            if retry >= self.config.max_retries {
+                fail(&format!("{}; no retries left (max_retries={})", retry_reason(failure), self.config.max_retries));
                 return Err(error);
             }
             let wait = match server_delay {
                 Some(d) if d > self.config.max_retry_delay => {
+                    fail(&format!("the server asked to retry after {} ms, over max_retry_delay_ms", d.as_millis()));
                     let mut error = error;
                     error.message.push_str(&format!(
                         " (the server asked to retry after {} ms, over max_retry_delay_ms)",
@@ -248,11 +327,51 @@ impl Transport {
                 None => backoff(retry),
             };
             if Instant::now() + wait >= deadline {
+                fail(&format!("{}; the wait of {} ms would pass timeout_ms", retry_reason(failure), wait.as_millis()));
                 return Err(error);
             }
+            let why = format!("retry wait_ms={} reason={}", wait.as_millis(), quote(&retry_reason(failure)));
+            self.log_attempt(req, retry, started, answer, Some(&error), &why);
             tokio::time::sleep(wait).await;
             retry += 1;
         }
+    }
+
+    /// The one line per attempt: `request method= path= attempt= http_status= fastgpt_code=
+    /// duration_ms= outcome=ok|retry|fail [wait_ms=] [reason=] [error=]` (INFO when ok, WARN when
+    /// retried, ERROR when it ends the call). `answer` is the HTTP status and envelope code.
+    fn log_attempt(
+        &self,
+        req: &Prepared,
+        retry: u32,
+        started: Instant,
+        answer: Option<(u16, Option<i64>)>,
+        error: Option<&Error>,
+        outcome: &str,
+    ) {
+        let level = match (error, outcome.starts_with("retry")) {
+            (None, _) => Level::Info,
+            (Some(_), true) => Level::Warn,
+            (Some(_), false) => Level::Error,
+        };
+        if !self.log.enabled(level) {
+            return;
+        }
+        let (http, code) = match answer {
+            Some((status, code)) => (status.to_string(), code.map_or("-".to_string(), |c| c.to_string())),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let error = error.map(|e| format!(" error={}", quote(&e.message))).unwrap_or_default();
+        self.log.write(
+            level,
+            format_args!(
+                "request method={} path={} attempt={} http_status={http} fastgpt_code={code} duration_ms={} outcome={outcome}{error}",
+                req.method.as_str(),
+                req.path,
+                retry + 1,
+                started.elapsed().as_millis(),
+            ),
+        );
     }
 
     pub fn timeout_error(&self) -> Error {
