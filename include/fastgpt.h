@@ -78,6 +78,24 @@
 // The ABI version: the SONAME's number (`libfastgpt.so.0`), bumped only on an ABI break.
 #define FASTGPT_ABI_VERSION 0
 
+// No line is delivered.
+#define FASTGPT_LOG_OFF 0
+
+// A call failed: the attempt or stream that ended it (the caller also gets the error).
+#define FASTGPT_LOG_ERROR 1
+
+// An attempt that is retried; a risky configuration (TLS verification off, a key over plain http).
+#define FASTGPT_LOG_WARN 2
+
+// One line per successful request attempt, each stream's end, the client's configuration.
+#define FASTGPT_LOG_INFO 3
+
+// Also: stream starts, the end of every unary call, derived clients.
+#define FASTGPT_LOG_DEBUG 4
+
+// Also: request and response bodies and stream data (the API key redacted). Verbose.
+#define FASTGPT_LOG_TRACE 5
+
 // A cancellation token. Thread-safe. Pass it to any number of calls; triggering it cancels all of
 // them (they end with `FASTGPT_ERR_CANCELLED`). Freeing it while calls still use it is safe: they
 // keep their own reference.
@@ -94,6 +112,16 @@ typedef struct fastgpt_response fastgpt_response;
 
 // The result of every fallible function: `FASTGPT_OK` (0) or one of the `FASTGPT_ERR_*` values.
 typedef int32_t fastgpt_status;
+
+// Receives one log line of a client (see `fastgpt_client_set_log_callback`).
+//
+// `level` is a `FASTGPT_LOG_*` value (ERROR to TRACE). `message` is one line of UTF-8 text,
+// NUL-terminated, without a trailing newline, valid only during the call. Must not throw or
+// longjmp.
+typedef void (*fastgpt_log_cb)(void *userdata, int32_t level, const char *message);
+
+// Releases a callback's `userdata` once the library will not use it again.
+typedef void (*fastgpt_free_cb)(void *userdata);
 
 // One event of an operation, handed to a `fastgpt_event_cb`.
 //
@@ -234,14 +262,100 @@ const char *fastgpt_status_str(int32_t status);
 //
 // Unknown keys are an error (`FASTGPT_ERR_INVALID_ARGUMENT`), so a typo is never ignored.
 // No network I/O happens here. On success `*out_client` receives the client.
+// It logs to stderr if the environment variable `FASTGPT_LOG` says so, or to a callback
+// (`fastgpt_client_set_log_callback`); per-call settings: `fastgpt_client_with`.
 fastgpt_status fastgpt_client_new(const char *config_json,
                                   struct fastgpt_client **out_client,
                                   struct fastgpt_error **out_err);
 
 // Frees the client. Operations still in flight are cancelled: blocking calls return
-// `FASTGPT_ERR_CANCELLED`, async calls deliver COMPLETE with it. Never blocks waiting for
+// `FASTGPT_ERR_CANCELLED`, async calls deliver COMPLETE with it. So are those of every client
+// derived from it (`fastgpt_client_with`), which stay valid to free. Never blocks waiting for
 // callbacks, so it may be called from inside a callback. NULL is a no-op.
 void fastgpt_client_free(struct fastgpt_client *client);
+
+// Creates a client derived from `parent` with some settings overridden, for one call or one
+// tenant: per-call deadlines, retries and headers without changing any endpoint's signature.
+//
+// `overrides_json` (NULL means `{}`) may hold only these keys, with the types and ranges of
+// `fastgpt_client_new`:
+//
+// | key | effect |
+// |---|---|
+// | `timeout_ms` | replaces the parent's |
+// | `max_retries` | replaces the parent's |
+// | `stream_idle_timeout_ms` | replaces the parent's |
+// | `headers` | merged over the parent's: a name given here (case-insensitive) replaces the parent's value, the parent's other headers stay; `Authorization` is refused as in `fastgpt_client_new` |
+//
+// Any other key is `FASTGPT_ERR_INVALID_ARGUMENT`, naming it: a key of `fastgpt_client_new` that
+// cannot change per call (`base_url`, `api_key`, TLS, proxy, ...: make a client of its own), or
+// an unknown one. Everything else is the parent's: base URL, key, TLS and proxy settings, the
+// connection pool and the runtime, and its log callback and level at this moment (changing either
+// client's callback later does not change the other's). No I/O and no TLS setup happen here: it
+// is cheap enough to make one per call (a few microseconds; see the README). `parent` may be a
+// derived client (overrides accumulate) and may be used by other threads meanwhile.
+//
+// On success `*out_client` receives a client usable with every function, thread-safe like any
+// client; free it with `fastgpt_client_free`. Lifetimes:
+// - The derived client holds its own reference to the shared state: the parent may be freed
+//   before it, and it stays valid until it is freed itself.
+// - Freeing the derived client cancels only the operations started through it (so a derived
+//   client with `{}` is also a cancellation scope of its own).
+// - Freeing the parent cancels the parent's operations and those of every client derived from it,
+//   directly or in turn (as cancelling a parent context does): those in flight end with
+//   `FASTGPT_ERR_CANCELLED`, and later calls through such a derived client end with it at once.
+fastgpt_status fastgpt_client_with(const struct fastgpt_client *parent,
+                                   const char *overrides_json,
+                                   struct fastgpt_client **out_client,
+                                   struct fastgpt_error **out_err);
+
+// Sends `client`'s log lines up to `level` to `cb` instead of stderr.
+//
+// Where lines go by default: every client logs to stderr at the level named by the environment
+// variable `FASTGPT_LOG` (`error`, `warn`, `info`, `debug` or `trace`; unset or `off`: nothing),
+// read once per process. The callback is per client, like libcurl's `CURLOPT_DEBUGFUNCTION`, so
+// two parts of one program can log their clients differently; while it is set, this client writes
+// nothing to stderr. `cb` NULL puts the client back on stderr at the `FASTGPT_LOG` level
+// (`level`, `userdata` and `free_userdata` are then ignored). `level` is the most verbose level
+// delivered, `FASTGPT_LOG_OFF` (silence this client, whatever `FASTGPT_LOG` says) to
+// `FASTGPT_LOG_TRACE`; any other value is `FASTGPT_ERR_INVALID_ARGUMENT`. On success the callback
+// at once receives the client's configuration line (INFO: base URL after normalisation, timeouts,
+// retries, header names), the decisions `fastgpt_client_new` made before it could be set.
+//
+// What is logged: one line per request attempt (`request method=POST path=/api/...
+// attempt=1 http_status=429 fastgpt_code=- duration_ms=3 outcome=retry wait_ms=250
+// reason="..." error="..."`; `outcome` is `ok` (INFO), `retry` (WARN) or `fail` (ERROR), with
+// why it is or is not retried; `duration_ms` runs to the response headers), `stream start`
+// (DEBUG) and `stream end` (`events= bytes= duration_ms= result=ok` or `result=error status=N
+// error="..."`; INFO, ERROR on failure), `call end` of unary calls (DEBUG), `client` and
+// `derived client` configuration (INFO, DEBUG), and at TRACE `request body`, `response body` and
+// `stream data` (each cut at 16 KiB). Lines are logfmt: `event key=value ...`, text values quoted
+// and escaped, so a line is always one line. The API key and header values never appear (every
+// line is scrubbed of the key); bodies only at TRACE. With logging off, a log site costs one
+// atomic load.
+//
+// Threads: `cb` is called on library threads and on callers' threads, for concurrent operations
+// from several threads at once, so it must be thread-safe; the lines of one operation arrive in
+// order. No library lock is held while it runs, but it delays the operation that logs (and others
+// on the same I/O thread): keep it short, and call no libfastgpt function from it except
+// `fastgpt_cancel_trigger`, `fastgpt_cancel_is_triggered`, `fastgpt_status_str` and
+// `fastgpt_version`. This function itself is thread-safe and may be called at any time, also
+// while calls are in flight: they switch to the new callback between two lines.
+//
+// Lifetime of `userdata`: the library keeps it until it drops this callback, and then calls
+// `free_userdata(userdata)` exactly once (if `free_userdata` is not NULL), on any thread, possibly
+// inside `fastgpt_client_set_log_callback` or `fastgpt_client_free`. That happens when the callback
+// is replaced (by another call of this function) and no line in progress still uses it, or when
+// this client, every client derived from it while it was set (`fastgpt_client_with` copies the
+// parent's callback), and all their operations are gone. After `free_userdata` the library never
+// calls `cb` with `userdata` again. Without `free_userdata`, keep `userdata` valid until then.
+// A call that fails keeps nothing (and does not call `free_userdata`).
+fastgpt_status fastgpt_client_set_log_callback(const struct fastgpt_client *client,
+                                               int32_t level,
+                                               fastgpt_log_cb cb,
+                                               void *userdata,
+                                               fastgpt_free_cb free_userdata,
+                                               struct fastgpt_error **out_err);
 
 // The HTTP status (e.g. 200); 0 for NULL.
 int32_t fastgpt_response_status(const struct fastgpt_response *resp);

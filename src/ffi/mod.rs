@@ -2,7 +2,7 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`], [`response`], [`error`], [`cancel`], [`endpoints`] (one blocking and one async
+//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`], [`error`], [`cancel`], [`endpoints`] (one blocking and one async
 //! function per entry of the endpoint table), [`stream`] (events, callbacks, streaming).
 
 #![allow(non_camel_case_types)]
@@ -14,6 +14,7 @@ pub mod cancel;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod log;
 pub mod response;
 pub mod status;
 pub mod stream;
