@@ -309,13 +309,13 @@ fastgpt_status fastgpt_client_with(const struct fastgpt_client *parent,
                                    struct fastgpt_client **out_client,
                                    struct fastgpt_error **out_err);
 
-// Sends `client`'s log lines up to `level` to `cb` instead of stderr.
+// Sends `client`'s log lines up to `level` to `log_cb` instead of stderr.
 //
 // Where lines go by default: every client logs to stderr at the level named by the environment
 // variable `FASTGPT_LOG` (`error`, `warn`, `info`, `debug` or `trace`; unset or `off`: nothing),
 // read once per process. The callback is per client, like libcurl's `CURLOPT_DEBUGFUNCTION`, so
 // two parts of one program can log their clients differently; while it is set, this client writes
-// nothing to stderr. `cb` NULL puts the client back on stderr at the `FASTGPT_LOG` level
+// nothing to stderr. `log_cb` NULL puts the client back on stderr at the `FASTGPT_LOG` level
 // (`level`, `userdata` and `free_userdata` are then ignored). `level` is the most verbose level
 // delivered, `FASTGPT_LOG_OFF` (silence this client, whatever `FASTGPT_LOG` says) to
 // `FASTGPT_LOG_TRACE`; any other value is `FASTGPT_ERR_INVALID_ARGUMENT`. On success the callback
@@ -334,7 +334,7 @@ fastgpt_status fastgpt_client_with(const struct fastgpt_client *parent,
 // line is scrubbed of the key); bodies only at TRACE. With logging off, a log site costs one
 // atomic load.
 //
-// Threads: `cb` is called on library threads and on callers' threads, for concurrent operations
+// Threads: `log_cb` is called on library threads and on callers' threads, for concurrent operations
 // from several threads at once, so it must be thread-safe; the lines of one operation arrive in
 // order. No library lock is held while it runs, but it delays the operation that logs (and others
 // on the same I/O thread): keep it short, and call no libfastgpt function from it except
@@ -348,11 +348,11 @@ fastgpt_status fastgpt_client_with(const struct fastgpt_client *parent,
 // is replaced (by another call of this function) and no line in progress still uses it, or when
 // this client, every client derived from it while it was set (`fastgpt_client_with` copies the
 // parent's callback), and all their operations are gone. After `free_userdata` the library never
-// calls `cb` with `userdata` again. Without `free_userdata`, keep `userdata` valid until then.
+// calls `log_cb` with `userdata` again. Without `free_userdata`, keep `userdata` valid until then.
 // A call that fails keeps nothing (and does not call `free_userdata`).
 fastgpt_status fastgpt_client_set_log_callback(const struct fastgpt_client *client,
                                                int32_t level,
-                                               fastgpt_log_cb cb,
+                                               fastgpt_log_cb log_cb,
                                                void *userdata,
                                                fastgpt_free_cb free_userdata,
                                                struct fastgpt_error **out_err);

@@ -64,13 +64,13 @@ impl Drop for CallbackSink {
     }
 }
 
-/// Sends `client`'s log lines up to `level` to `cb` instead of stderr.
+/// Sends `client`'s log lines up to `level` to `log_cb` instead of stderr.
 ///
 /// Where lines go by default: every client logs to stderr at the level named by the environment
 /// variable `FASTGPT_LOG` (`error`, `warn`, `info`, `debug` or `trace`; unset or `off`: nothing),
 /// read once per process. The callback is per client, like libcurl's `CURLOPT_DEBUGFUNCTION`, so
 /// two parts of one program can log their clients differently; while it is set, this client writes
-/// nothing to stderr. `cb` NULL puts the client back on stderr at the `FASTGPT_LOG` level
+/// nothing to stderr. `log_cb` NULL puts the client back on stderr at the `FASTGPT_LOG` level
 /// (`level`, `userdata` and `free_userdata` are then ignored). `level` is the most verbose level
 /// delivered, `FASTGPT_LOG_OFF` (silence this client, whatever `FASTGPT_LOG` says) to
 /// `FASTGPT_LOG_TRACE`; any other value is `FASTGPT_ERR_INVALID_ARGUMENT`. On success the callback
@@ -89,7 +89,7 @@ impl Drop for CallbackSink {
 /// line is scrubbed of the key); bodies only at TRACE. With logging off, a log site costs one
 /// atomic load.
 ///
-/// Threads: `cb` is called on library threads and on callers' threads, for concurrent operations
+/// Threads: `log_cb` is called on library threads and on callers' threads, for concurrent operations
 /// from several threads at once, so it must be thread-safe; the lines of one operation arrive in
 /// order. No library lock is held while it runs, but it delays the operation that logs (and others
 /// on the same I/O thread): keep it short, and call no libfastgpt function from it except
@@ -103,13 +103,13 @@ impl Drop for CallbackSink {
 /// is replaced (by another call of this function) and no line in progress still uses it, or when
 /// this client, every client derived from it while it was set (`fastgpt_client_with` copies the
 /// parent's callback), and all their operations are gone. After `free_userdata` the library never
-/// calls `cb` with `userdata` again. Without `free_userdata`, keep `userdata` valid until then.
+/// calls `log_cb` with `userdata` again. Without `free_userdata`, keep `userdata` valid until then.
 /// A call that fails keeps nothing (and does not call `free_userdata`).
 #[no_mangle]
 pub extern "C" fn fastgpt_client_set_log_callback(
     client: *const fastgpt_client,
     level: i32,
-    cb: fastgpt_log_cb,
+    log_cb: fastgpt_log_cb,
     userdata: *mut c_void,
     free_userdata: fastgpt_free_cb,
     out_err: *mut *mut fastgpt_error,
@@ -118,7 +118,7 @@ pub extern "C" fn fastgpt_client_set_log_callback(
         // SAFETY: NULL or a live client (the caller's promise).
         let client = unsafe { ref_arg(client, "client") }?;
         let logger = client.inner.logger();
-        let Some(cb) = cb else {
+        let Some(cb) = log_cb else {
             logger.set_sink(crate::log::OFF, None);
             return Ok(());
         };
