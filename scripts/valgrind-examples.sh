@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # valgrind memcheck over the main C examples (make test-valgrind), against a local fastgpt-mock:
-# stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk)
-# and cancel_async (cancel from another thread). Fails on any memcheck error — invalid access,
-# uninitialised value, bad free — and on any definitely or indirectly lost block. The library's
+# stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk),
+# cancel_async (cancel from another thread) and per_call (log callback, derived clients). Fails on
+# any memcheck error — invalid access, uninitialised value, bad free — and on any definitely or indirectly lost block. The library's
 # runtime lives until exit by design (src/runtime.rs), so its threads and statics show up as
 # "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
 #
@@ -16,7 +16,7 @@ mkdir -p "$out"
 command -v valgrind >/dev/null || bash "$root/scripts/ci-deps-reliability.sh"
 [[ -e $lib/libfastgpt.so && -x $mock ]] || cargo build -q --workspace --manifest-path "$root/Cargo.toml"
 
-for ex in stream_chat chat histories cancel_async; do
+for ex in stream_chat chat histories cancel_async per_call; do
   ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -g -O1 -pthread \
     -I"$root/include" "$root/examples/$ex.c" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$ex"
 done
@@ -56,6 +56,9 @@ check chat 0 "$out/chat" "hello from C"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_error 2 "$out/chat" "x"
 check histories 0 "$out/histories"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "slow_stream=100"}}' check cancel_async 0 "$out/cancel_async"
+# A log callback released by the last derived client; a retried 429 through a per-call override.
+FASTGPT_CONFIG='{"max_retries": 0, "headers": {"x-mock-fault": "rate_limit_ms=5;times=1", "x-mock-id": "vg-per-call"}}' \
+  check per_call 0 "$out/per_call"
 
 [[ $failed -eq 0 ]] || exit 1
 echo "valgrind: $runs runs, no errors, no definite or indirect leaks"
