@@ -3,8 +3,9 @@
 # stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk),
 # cancel_async (cancel from another thread) and per_call (log callback, derived clients). Fails on
 # any memcheck error — invalid access, uninitialised value, bad free — and on any definitely or
-# indirectly lost block. The library's runtime lives until exit by design (src/runtime.rs), so its threads and statics show up as
-# "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
+# indirectly lost block. The library's runtime lives until exit by design (src/runtime.rs), so its
+# threads and statics show up as "possibly lost" / "still reachable"; tests/valgrind.supp
+# suppresses those, each entry explained.
 #
 # Uses the debug libfastgpt.so (target/debug, built by `make build`); builds what is missing.
 set -euo pipefail
