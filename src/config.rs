@@ -32,8 +32,9 @@ pub struct Config {
     pub max_event_bytes: usize,
     /// Largest unary response body accepted.
     pub max_response_bytes: usize,
-    /// Extra trusted root certificates (PEM), for private CAs.
-    pub ca_cert_pem: Option<String>,
+    /// Extra trusted root certificates (PEM), for private CAs. Shared, not copied, by derived
+    /// clients: a CA bundle can be large and a derived client may be made per call.
+    pub ca_cert_pem: Option<std::sync::Arc<str>>,
     /// Turns off TLS certificate verification. Named to be noticed in review.
     pub danger_accept_invalid_certs: bool,
 }
@@ -119,7 +120,7 @@ impl Config {
                 "max_response_bytes" => c.max_response_bytes = integer(value, key, 1024, 1 << 32)? as usize,
                 "user_agent" => c.user_agent = string(value, key)?,
                 "proxy" => c.proxy = Some(string(value, key)?).filter(|p| !p.is_empty()),
-                "ca_cert_pem" => c.ca_cert_pem = Some(string(value, key)?),
+                "ca_cert_pem" => c.ca_cert_pem = Some(string(value, key)?.into()),
                 "danger_accept_invalid_certs" => {
                     c.danger_accept_invalid_certs = value
                         .as_bool()
