@@ -302,20 +302,26 @@ impl Transport {
                 Failure::Answer { http_status, api_code } => Some((http_status, api_code)),
                 _ => None,
             };
-            let fail = |why: &str| {
-                self.log_attempt(req, retry, started, answer, Some(&error), &format!("fail reason={}", quote(why)))
+            // The reason is only built when the line is logged.
+            let fail = |why: &dyn Fn() -> String| {
+                if self.log.enabled(Level::Error) {
+                    let outcome = format!("fail reason={}", quote(&why()));
+                    self.log_attempt(req, retry, started, answer, Some(&error), &outcome);
+                }
             };
             if !is_retryable(failure, req.idempotent) {
-                fail(&not_retryable_reason(failure));
+                fail(&|| not_retryable_reason(failure));
                 return Err(error);
             }
             if retry >= self.config.max_retries {
-                fail(&format!("{}; no retries left (max_retries={})", retry_reason(failure), self.config.max_retries));
+                fail(&|| {
+                    format!("{}; no retries left (max_retries={})", retry_reason(failure), self.config.max_retries)
+                });
                 return Err(error);
             }
             let wait = match server_delay {
                 Some(d) if d > self.config.max_retry_delay => {
-                    fail(&format!("the server asked to retry after {} ms, over max_retry_delay_ms", d.as_millis()));
+                    fail(&|| format!("the server asked to retry after {} ms, over max_retry_delay_ms", d.as_millis()));
                     let mut error = error;
                     error.message.push_str(&format!(
                         " (the server asked to retry after {} ms, over max_retry_delay_ms)",
@@ -327,11 +333,15 @@ impl Transport {
                 None => backoff(retry),
             };
             if Instant::now() + wait >= deadline {
-                fail(&format!("{}; the wait of {} ms would pass timeout_ms", retry_reason(failure), wait.as_millis()));
+                fail(&|| {
+                    format!("{}; the wait of {} ms would pass timeout_ms", retry_reason(failure), wait.as_millis())
+                });
                 return Err(error);
             }
-            let why = format!("retry wait_ms={} reason={}", wait.as_millis(), quote(&retry_reason(failure)));
-            self.log_attempt(req, retry, started, answer, Some(&error), &why);
+            if self.log.enabled(Level::Warn) {
+                let why = format!("retry wait_ms={} reason={}", wait.as_millis(), quote(&retry_reason(failure)));
+                self.log_attempt(req, retry, started, answer, Some(&error), &why);
+            }
             tokio::time::sleep(wait).await;
             retry += 1;
         }
