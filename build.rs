@@ -20,9 +20,19 @@ fn main() {
     // Only the C layer is parsed: the core's public Rust items are not part of the C API.
     // The order of the files is the order of the header, from basics to endpoints.
     let mut builder = cbindgen::Builder::new().with_config(config);
-    for file in
-        ["status", "client", "response", "error", "cancel", "operation", "event", "endpoints", "upload", "request"]
-    {
+    for file in [
+        "status",
+        "client",
+        "log",
+        "response",
+        "error",
+        "cancel",
+        "operation",
+        "event",
+        "endpoints",
+        "upload",
+        "request",
+    ] {
         builder = builder.with_src(Path::new(&crate_dir).join("src/ffi").join(format!("{file}.rs")));
     }
     match builder.generate() {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # valgrind memcheck over the main C examples (make test-valgrind), against a local fastgpt-mock:
 # stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk),
-# cancel_async (cancel from another thread), and two test programs: pause/resume and a cancel
-# inside a callback. Fails on any memcheck error — invalid access, uninitialised value, bad free —
-# and on any definitely or indirectly lost block. The library's runtime lives until exit by design
-# (src/runtime.rs), so its threads and statics show up as "possibly lost" / "still reachable";
-# tests/valgrind.supp suppresses those, each entry explained.
+# cancel_async (cancel from another thread), per_call (log callback, derived clients), and two
+# test programs: pause/resume and a cancel inside a callback. Fails on any memcheck error — invalid
+# access, uninitialised value, bad free — and on any definitely or indirectly lost block. The
+# library's runtime lives until exit by design (src/runtime.rs), so its threads and statics show up
+# as "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
 #
 # Uses the debug libfastgpt.so (target/debug, built by `make build`); builds what is missing.
 set -euo pipefail
@@ -17,7 +17,7 @@ mkdir -p "$out"
 command -v valgrind >/dev/null || bash "$root/scripts/ci-deps-reliability.sh"
 [[ -e $lib/libfastgpt.so && -x $mock ]] || cargo build -q --workspace --manifest-path "$root/Cargo.toml"
 
-for ex in examples/stream_chat examples/chat examples/histories examples/cancel_async tests/c/pause tests/c/delivery; do
+for ex in examples/stream_chat examples/chat examples/histories examples/cancel_async examples/per_call tests/c/pause tests/c/delivery; do
   ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -g -O1 -pthread \
     -I"$root/include" "$root/$ex.c" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$(basename "$ex")"
 done
@@ -61,6 +61,9 @@ FASTGPT_CONFIG='{"headers": {"x-mock-fault": "slow_stream=100"}}' check cancel_a
 # inside other callbacks; and events dropped after a cancel (tests/c/delivery.c).
 check pause 0 "$out/pause" many 50
 check delivery_cancel 0 "$out/delivery" cancel
+# A log callback released by the last derived client; a retried 429 through a per-call override.
+FASTGPT_CONFIG='{"max_retries": 0, "headers": {"x-mock-fault": "rate_limit_ms=5;times=1", "x-mock-id": "vg-per-call"}}' \
+  check per_call 0 "$out/per_call"
 
 [[ $failed -eq 0 ]] || exit 1
 echo "valgrind: $runs runs, no errors, no definite or indirect leaks"

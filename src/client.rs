@@ -1,17 +1,19 @@
 //! The client: one configured transport plus the scope that cancels everything it started.
 //! Knows FastGPT's answer shapes (envelope or whole body) and how a stream is read.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::delivery::Mailbox;
 use crate::endpoints::{Answer, Prepared};
 use crate::error::{classify_failure, looks_like_html, snippet, Envelope, Error, ErrorKind};
 use crate::events::StreamInterpreter;
+use crate::log::{log_at, Level, Logger};
 use crate::response::Response;
 use crate::runtime::cancellable;
 use crate::sse::SseParser;
@@ -29,7 +31,23 @@ const MAX_NON_SSE_BODY: usize = 1024 * 1024;
 impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         crate::runtime::check_fork()?;
-        Ok(Client { transport: Transport::new(config)?, scope: CancellationToken::new() })
+        let client = Client { transport: Transport::new(config)?, scope: CancellationToken::new() };
+        crate::log::config_decisions(&client.transport.log, &client.transport.config);
+        Ok(client)
+    }
+
+    /// A client on this one's connection pool with `overrides` applied: no I/O, no TLS setup.
+    /// Its scope is a child of this client's, so shutting this client down also cancels the
+    /// derived client's operations; shutting the derived client down cancels only its own.
+    pub fn derive(&self, overrides: &Overrides) -> Result<Client, Error> {
+        crate::runtime::check_fork()?;
+        let client = Client { transport: self.transport.derive(overrides), scope: self.scope.child_token() };
+        log_at!(client.transport.log, Level::Debug, "derived client {}", crate::log::overrides(overrides));
+        Ok(client)
+    }
+
+    pub fn logger(&self) -> &Logger {
+        &self.transport.log
     }
 
     pub fn config(&self) -> &Config {
@@ -64,10 +82,29 @@ impl Client {
                 Ok(body) => body?,
                 Err(_) => return Err(self.transport.timeout_error()),
             };
+            log_at!(
+                self.transport.log,
+                Level::Trace,
+                "response body method={} path={} {}",
+                req.method.as_str(),
+                req.path,
+                crate::log::body(&body)
+            );
             let data = result_range(req.answer, status, &body)?;
             Ok(Response { status, headers, body, data })
         };
-        self.run(work, cancel, abort.as_ref()).await
+        let started = Instant::now();
+        let result = self.run(work, cancel, abort.as_ref()).await;
+        log_at!(
+            self.transport.log,
+            Level::Debug,
+            "call end method={} path={} duration_ms={} {}",
+            req.method.as_str(),
+            req.path,
+            started.elapsed().as_millis(),
+            crate::log::outcome(&result)
+        );
+        result
     }
 
     /// A streamed chat completion: frames go to `mailbox` as events, the result is the answer
@@ -80,6 +117,10 @@ impl Client {
         mailbox: Arc<Mailbox>,
     ) -> Result<Response, Error> {
         let abort = mailbox.abort.clone();
+        let log = &self.transport.log;
+        // For the stream end line (atomics: the future moves between threads).
+        let (events, bytes) = (AtomicU64::new(0), AtomicU64::new(0));
+        let started = Instant::now();
         let work = async {
             let deadline = Instant::now() + self.transport.config.timeout;
             let mut resp = self.transport.send(&req, deadline).await?;
@@ -89,6 +130,14 @@ impl Client {
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
+            log_at!(
+                log,
+                Level::Debug,
+                "stream start method={} path={} http_status={status} event_stream={is_sse} duration_ms={}",
+                req.method.as_str(),
+                req.path,
+                started.elapsed().as_millis()
+            );
             let mut interpreter = StreamInterpreter::new(request.chat_id);
             let mut parser = SseParser::new(self.transport.config.max_event_bytes);
             let mut frames = Vec::new();
@@ -100,6 +149,8 @@ impl Client {
                     Ok(body) => body?,
                     Err(_) => return Err(self.transport.timeout_error()),
                 };
+                bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                log_at!(log, Level::Trace, "stream data {}", crate::log::body(&body));
                 let trimmed = body.trim_ascii_start();
                 if !(trimmed.starts_with(b"event:") || trimmed.starts_with(b"data:")) {
                     return Err(not_a_stream(status, &body));
@@ -107,6 +158,7 @@ impl Client {
                 parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 let (_, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                events.fetch_add(batch.len() as u64, Ordering::Relaxed);
                 mailbox.send_events(&mut batch).await?;
                 return match failure {
                     Some(e) => Err(e),
@@ -132,8 +184,11 @@ impl Client {
                         ))
                     }
                 };
+                bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                log_at!(log, Level::Trace, "stream data {}", crate::log::body(&chunk));
                 parser.feed(&chunk, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 let (finished, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                events.fetch_add(batch.len() as u64, Ordering::Relaxed);
                 mailbox.send_events(&mut batch).await?;
                 if let Some(e) = failure {
                     return Err(e);
@@ -146,7 +201,19 @@ impl Client {
             }
             interpreter.finish(status, headers)
         };
-        self.run(work, cancel, Some(&abort)).await
+        let result = self.run(work, cancel, Some(&abort)).await;
+        log_at!(
+            log,
+            crate::log::end_level(&result, Level::Info),
+            "stream end method={} path={} events={} bytes={} duration_ms={} {}",
+            req.method.as_str(),
+            req.path,
+            events.load(Ordering::Relaxed),
+            bytes.load(Ordering::Relaxed),
+            started.elapsed().as_millis(),
+            crate::log::outcome(&result)
+        );
+        result
     }
 
     /// Interprets the frames of one read into `batch`, up to the end of the stream (true) or a bad

@@ -32,8 +32,9 @@ pub struct Config {
     pub max_event_bytes: usize,
     /// Largest unary response body accepted.
     pub max_response_bytes: usize,
-    /// Extra trusted root certificates (PEM), for private CAs.
-    pub ca_cert_pem: Option<String>,
+    /// Extra trusted root certificates (PEM), for private CAs. Shared, not copied, by derived
+    /// clients: a CA bundle can be large and a derived client may be made per call.
+    pub ca_cert_pem: Option<std::sync::Arc<str>>,
     /// Turns off TLS certificate verification. Named to be noticed in review.
     pub danger_accept_invalid_certs: bool,
     /// Most threads this client runs async callbacks on (C layer); bounds the process's threads.
@@ -124,7 +125,7 @@ impl Config {
                 "max_response_bytes" => c.max_response_bytes = integer(value, key, 1024, 1 << 32)? as usize,
                 "user_agent" => c.user_agent = string(value, key)?,
                 "proxy" => c.proxy = Some(string(value, key)?).filter(|p| !p.is_empty()),
-                "ca_cert_pem" => c.ca_cert_pem = Some(string(value, key)?),
+                "ca_cert_pem" => c.ca_cert_pem = Some(string(value, key)?.into()),
                 "danger_accept_invalid_certs" => {
                     c.danger_accept_invalid_certs = value
                         .as_bool()
@@ -191,6 +192,73 @@ fn headers(v: &Value) -> Result<Vec<(String, String)>, Error> {
             Ok((name.clone(), value.to_string()))
         })
         .collect()
+}
+
+/// What a derived client (`fastgpt_client_with`) changes of its parent's configuration; the rest
+/// (base URL, key, TLS, proxy, connection pool) is the parent's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub timeout: Option<Duration>,
+    pub stream_idle_timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    /// Merged over the parent's: a name given here replaces the parent's value of that name
+    /// (case-insensitively); the parent's other headers stay.
+    pub headers: Vec<(String, String)>,
+}
+
+pub const OVERRIDE_KEYS: &[&str] = &["timeout_ms", "max_retries", "headers", "stream_idle_timeout_ms"];
+
+impl Overrides {
+    /// Parses an overrides object: the keys of [`OVERRIDE_KEYS`], with the same types and ranges
+    /// as in the client config. Any other key is an error, also a config key that cannot change
+    /// per call (say which).
+    pub fn from_json(json: &Value) -> Result<Overrides, Error> {
+        let obj = match json {
+            Value::Object(o) => o,
+            _ => return Err(Error::new(crate::ErrorKind::InvalidJson, "overrides must be a JSON object")),
+        };
+        let mut o = Overrides::default();
+        for (key, value) in obj {
+            match key.as_str() {
+                "timeout_ms" => o.timeout = Some(millis(value, key, 1)?),
+                "stream_idle_timeout_ms" => o.stream_idle_timeout = Some(millis(value, key, 1)?),
+                "max_retries" => o.max_retries = Some(integer(value, key, 0, 20)? as u32),
+                "headers" => o.headers = headers(value)?,
+                other if KNOWN_KEYS.contains(&other) => {
+                    return Err(Error::invalid_argument(format!(
+                        "\"{other}\" cannot be overridden per call (only {}): set it on a client of its own",
+                        OVERRIDE_KEYS.join(", ")
+                    )))
+                }
+                other => {
+                    return Err(Error::invalid_argument(format!(
+                        "unknown override key \"{other}\" (known: {})",
+                        OVERRIDE_KEYS.join(", ")
+                    )))
+                }
+            }
+        }
+        Ok(o)
+    }
+
+    /// `config` with these overrides applied.
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(t) = self.timeout {
+            config.timeout = t;
+        }
+        if let Some(t) = self.stream_idle_timeout {
+            config.stream_idle_timeout = t;
+        }
+        if let Some(n) = self.max_retries {
+            config.max_retries = n;
+        }
+        for (name, value) in &self.headers {
+            match config.headers.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some(slot) => slot.1 = value.clone(),
+                None => config.headers.push((name.clone(), value.clone())),
+            }
+        }
+    }
 }
 
 /// `http://host:3000`, `http://host:3000/`, `http://host:3000/api` and `http://host:3000/api/v1`
@@ -289,6 +357,36 @@ mod tests {
         assert!(e.message.contains("X-A"), "{}", e.message);
         assert!(Config::from_json(&json!([]), no_env).is_err());
         assert!(Config::from_json(&json!({"timeout_ms": 0}), no_env).is_err());
+    }
+
+    #[test]
+    fn overrides_parse_apply_and_reject_what_cannot_change() {
+        let o = Overrides::from_json(&json!({"timeout_ms": 5, "max_retries": 0, "stream_idle_timeout_ms": 7,
+            "headers": {"x-tenant": "b", "X-New": "n"}}))
+        .unwrap();
+        let mut c =
+            Config::from_json(&json!({"headers": {"X-Tenant": "a", "x-keep": "k"}, "max_retries": 3}), no_env).unwrap();
+        o.apply(&mut c);
+        assert_eq!(
+            (c.timeout, c.stream_idle_timeout, c.max_retries),
+            (Duration::from_millis(5), Duration::from_millis(7), 0)
+        );
+        let h: Vec<(&str, &str)> = c.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(h, [("X-Tenant", "b"), ("x-keep", "k"), ("X-New", "n")], "merged over the parent's");
+        assert_eq!(Overrides::from_json(&json!({})).unwrap(), Overrides::default());
+        for (bad, names) in [
+            (json!({"base_url": "http://x"}), "\"base_url\" cannot be overridden"),
+            (json!({"timeout": 5}), "unknown override key \"timeout\""),
+            (json!({"timeout_ms": 0}), "timeout_ms"),
+            (json!({"max_retries": 21}), "max_retries"),
+            (json!({"headers": {"Authorization": "Bearer x"}}), "api_key"),
+            (json!({"headers": {"x-a": 1}}), "headers.x-a"),
+        ] {
+            let e = Overrides::from_json(&bad).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidArgument, "{bad}");
+            assert!(e.message.contains(names), "{bad}: {}", e.message);
+        }
+        assert_eq!(Overrides::from_json(&json!([])).unwrap_err().kind, crate::ErrorKind::InvalidJson);
     }
 
     #[test]

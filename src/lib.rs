@@ -12,6 +12,7 @@
 //! - [`runtime`]: the process-wide runtime and the fork guard;
 //! - [`delivery`]: how an operation's events reach its consumer (mailbox, flow control, pause,
 //!   the bounded callback threads);
+//! - [`log`]: per-client log lines (`FASTGPT_LOG` to stderr, or an embedder's sink);
 //! - [`client`]: the client that ties them together.
 //!
 //! [`ffi`] is the thin C layer over it: pointer checks, the panic boundary, conversions.
@@ -22,6 +23,7 @@ pub mod delivery;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod log;
 pub mod response;
 pub mod runtime;
 pub mod sse;

@@ -19,13 +19,18 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::endpoints::{Method, Prepared};
 use crate::error::{classify_failure, Envelope, Error, ErrorKind};
+use crate::log::{log_at, quote, Level, Logger};
 
 pub struct Transport {
+    /// Shared by derived clients: one connection pool.
     http: reqwest::Client,
     pub config: Config,
+    /// A derived client's header overrides; they replace `http`'s default headers of the same name.
+    extra_headers: HeaderMap,
+    pub log: Logger,
     /// Endpoints whose first route this server does not have: their fallback is sent first.
     fallback_first: RwLock<HashSet<&'static str>>,
 }
@@ -37,9 +42,9 @@ pub enum Failure {
     Connect,
     /// The request may have reached the server (reset, timeout, truncated answer).
     AfterSend,
-    /// The server answered with this HTTP status; `envelope` when the body was a FastGPT error
-    /// envelope, whose meaning is `kind`.
-    Answer { http_status: u16, envelope: bool, kind: ErrorKind },
+    /// The server answered with this HTTP status, and (when the body was a FastGPT error envelope)
+    /// its code; `kind` is what the answer means.
+    Answer { http_status: u16, api_code: Option<i64>, kind: ErrorKind },
 }
 
 /// Whether `failure` may be retried for a request that is (or is not) idempotent.
@@ -50,12 +55,44 @@ pub fn is_retryable(failure: Failure, idempotent: bool) -> bool {
         Failure::Answer { kind: ErrorKind::RateLimited, .. } => true,
         // The chat's previous answer is still being generated: the server did nothing with this one.
         Failure::Answer { kind: ErrorKind::Busy, .. } => idempotent,
-        Failure::Answer { envelope: true, .. } => false,
+        Failure::Answer { api_code: Some(_), .. } => false,
         Failure::Answer { http_status, .. } => match http_status {
             503 => true,
             500..=599 => idempotent, // 502, 504 and the rest: the server may have acted
             _ => false,
         },
+    }
+}
+
+/// Why a retryable failure is retried, for the log.
+fn retry_reason(failure: Failure) -> String {
+    match failure {
+        Failure::Connect => "connect failed: the server saw nothing".into(),
+        Failure::AfterSend => "no complete answer (reset or timeout) to an idempotent request".into(),
+        Failure::Answer { kind: ErrorKind::RateLimited, http_status, .. } => {
+            format!("rate limited (HTTP {http_status}): the request was not processed")
+        }
+        Failure::Answer { kind: ErrorKind::Busy, .. } => {
+            "the chat is still generating: the request was not processed".into()
+        }
+        Failure::Answer { http_status: 503, .. } => "HTTP 503: the request was not processed".into(),
+        Failure::Answer { http_status, .. } => format!("HTTP {http_status} to an idempotent request"),
+    }
+}
+
+/// Why a failure is not retried, for the log.
+fn not_retryable_reason(failure: Failure) -> String {
+    match failure {
+        Failure::Connect => "not retryable".into(),
+        Failure::AfterSend => "not retried: the request may have reached the server and is not idempotent".into(),
+        Failure::Answer { kind: ErrorKind::Busy, .. } => {
+            "not retried: the chat is busy and the request is not idempotent".into()
+        }
+        Failure::Answer { api_code: Some(code), .. } => format!("not retried: FastGPT answered with error code {code}"),
+        Failure::Answer { http_status: status @ 500..=599, .. } => {
+            format!("not retried: HTTP {status} and the server may have acted on a non-idempotent request")
+        }
+        Failure::Answer { http_status, .. } => format!("not retried: HTTP {http_status} is an answer"),
     }
 }
 
@@ -182,7 +219,35 @@ impl Transport {
         let http = builder.build().map_err(|e| {
             Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e)))
         })?;
-        Ok(Transport { http, config, fallback_first: RwLock::new(HashSet::new()) })
+        let log = Logger::new(config.api_key.clone());
+        Ok(Transport {
+            http,
+            config,
+            fallback_first: RwLock::new(HashSet::new()),
+            extra_headers: HeaderMap::new(),
+            log,
+        })
+    }
+
+    /// A transport on the same connection pool with `overrides` applied (no I/O, no TLS setup).
+    /// It starts with what the parent learned about moved routes.
+    pub fn derive(&self, overrides: &Overrides) -> Transport {
+        let mut config = self.config.clone();
+        overrides.apply(&mut config);
+        let mut extra_headers = self.extra_headers.clone();
+        for (name, value) in &overrides.headers {
+            // Overrides::from_json has checked both.
+            let name = HeaderName::from_bytes(name.as_bytes()).expect("checked by Overrides");
+            extra_headers.insert(name, HeaderValue::from_str(value).expect("checked by Overrides"));
+        }
+        let learned = self.fallback_first.read().unwrap_or_else(|p| p.into_inner()).clone();
+        Transport {
+            http: self.http.clone(),
+            config,
+            fallback_first: RwLock::new(learned),
+            extra_headers,
+            log: self.log.derive(),
+        }
     }
 
     fn request(&self, req: &Prepared) -> reqwest::RequestBuilder {
@@ -198,6 +263,9 @@ impl Transport {
             Method::Delete => reqwest::Method::DELETE,
         };
         let mut builder = self.http.request(method, url);
+        if !self.extra_headers.is_empty() {
+            builder = builder.headers(self.extra_headers.clone());
+        }
         if let Some(upload) = &req.upload {
             builder = builder
                 .header(CONTENT_TYPE, upload.content_type())
@@ -256,17 +324,35 @@ impl Transport {
     /// [`Transport::send`] on one route.
     async fn send_route(&self, req: &Prepared, deadline: Instant) -> Result<reqwest::Response, Error> {
         let mut retry = 0;
+        if let Some(body) = req.body.as_ref().filter(|_| self.log.enabled(Level::Trace)) {
+            log_at!(
+                self.log,
+                Level::Trace,
+                "request body method={} path={} {}",
+                req.method.as_str(),
+                req.path,
+                crate::log::body(body)
+            );
+        }
         loop {
+            let started = Instant::now();
             let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
             let (failure, error, server_delay) = match attempt {
                 Err(_) => (Failure::AfterSend, self.timeout_error(), None),
                 // The redirect policy's decision: the same request would get the same answer.
-                Ok(Err(e)) if e.is_redirect() => return Err(self.transport_error(&e)),
+                Ok(Err(e)) if e.is_redirect() => {
+                    let error = self.transport_error(&e);
+                    self.log_attempt(req, retry, started, None, Some(&error), "fail reason=\"redirect not followed\"");
+                    return Err(error);
+                }
                 Ok(Err(e)) => {
                     let failure = if e.is_connect() { Failure::Connect } else { Failure::AfterSend };
                     (failure, self.transport_error(&e), None)
                 }
-                Ok(Ok(resp)) if resp.status().is_success() || resp.status().is_redirection() => return Ok(resp),
+                Ok(Ok(resp)) if resp.status().is_success() || resp.status().is_redirection() => {
+                    self.log_attempt(req, retry, started, Some((resp.status().as_u16(), None)), None, "ok");
+                    return Ok(resp);
+                }
                 Ok(Ok(resp)) => {
                     let status = resp.status().as_u16();
                     let delay = retry_after(resp.headers(), SystemTime::now());
@@ -277,7 +363,7 @@ impl Transport {
                             Ok(Ok(b)) => b,
                             Ok(Err(_)) | Err(_) => Vec::new(),
                         };
-                    let envelope = Envelope::parse(&body).is_some();
+                    let api_code = Envelope::parse(&body).and_then(|e| e.code_number());
                     let mut error = classify_failure(status, &body);
                     if status == 405 || error.api_code == 405 {
                         error.message.push_str(&format!(
@@ -286,15 +372,34 @@ impl Transport {
                             req.path
                         ));
                     }
-                    (Failure::Answer { http_status: status, envelope, kind: error.kind }, error, delay)
+                    (Failure::Answer { http_status: status, api_code, kind: error.kind }, error, delay)
                 }
             };
             let error = self.redact(error);
-            if retry >= self.config.max_retries || !is_retryable(failure, req.idempotent) {
+            let answer = match failure {
+                Failure::Answer { http_status, api_code, .. } => Some((http_status, api_code)),
+                _ => None,
+            };
+            // The reason is only built when the line is logged.
+            let fail = |why: &dyn Fn() -> String| {
+                if self.log.enabled(Level::Error) {
+                    let outcome = format!("fail reason={}", quote(&why()));
+                    self.log_attempt(req, retry, started, answer, Some(&error), &outcome);
+                }
+            };
+            if !is_retryable(failure, req.idempotent) {
+                fail(&|| not_retryable_reason(failure));
+                return Err(error);
+            }
+            if retry >= self.config.max_retries {
+                fail(&|| {
+                    format!("{}; no retries left (max_retries={})", retry_reason(failure), self.config.max_retries)
+                });
                 return Err(error);
             }
             let wait = match server_delay {
                 Some(d) if d > self.config.max_retry_delay => {
+                    fail(&|| format!("the server asked to retry after {} ms, over max_retry_delay_ms", d.as_millis()));
                     let mut error = error;
                     error.message.push_str(&format!(
                         " (the server asked to retry after {} ms, over max_retry_delay_ms)",
@@ -306,11 +411,55 @@ impl Transport {
                 None => backoff(retry),
             };
             if Instant::now() + wait >= deadline {
+                fail(&|| {
+                    format!("{}; the wait of {} ms would pass timeout_ms", retry_reason(failure), wait.as_millis())
+                });
                 return Err(error);
+            }
+            if self.log.enabled(Level::Warn) {
+                let why = format!("retry wait_ms={} reason={}", wait.as_millis(), quote(&retry_reason(failure)));
+                self.log_attempt(req, retry, started, answer, Some(&error), &why);
             }
             tokio::time::sleep(wait).await;
             retry += 1;
         }
+    }
+
+    /// The one line per attempt: `request method= path= attempt= http_status= fastgpt_code=
+    /// duration_ms= outcome=ok|retry|fail [wait_ms=] [reason=] [error=]` (INFO when ok, WARN when
+    /// retried, ERROR when it ends the call). `answer` is the HTTP status and envelope code.
+    fn log_attempt(
+        &self,
+        req: &Prepared,
+        retry: u32,
+        started: Instant,
+        answer: Option<(u16, Option<i64>)>,
+        error: Option<&Error>,
+        outcome: &str,
+    ) {
+        let level = match (error, outcome.starts_with("retry")) {
+            (None, _) => Level::Info,
+            (Some(_), true) => Level::Warn,
+            (Some(_), false) => Level::Error,
+        };
+        if !self.log.enabled(level) {
+            return;
+        }
+        let (http, code) = match answer {
+            Some((status, code)) => (status.to_string(), code.map_or("-".to_string(), |c| c.to_string())),
+            None => ("-".to_string(), "-".to_string()),
+        };
+        let error = error.map(|e| format!(" error={}", quote(&e.message))).unwrap_or_default();
+        self.log.write(
+            level,
+            format_args!(
+                "request method={} path={} attempt={} http_status={http} fastgpt_code={code} duration_ms={} outcome={outcome}{error}",
+                req.method.as_str(),
+                req.path,
+                retry + 1,
+                started.elapsed().as_millis(),
+            ),
+        );
     }
 
     pub fn timeout_error(&self) -> Error {
@@ -412,7 +561,7 @@ mod tests {
         // What classification makes of the answer, as the send loop builds it.
         let answer = |http_status: u16, body: &str| {
             let kind = classify_failure(http_status, body.as_bytes()).kind;
-            Answer { http_status, envelope: Envelope::parse(body.as_bytes()).is_some(), kind }
+            Answer { http_status, api_code: Envelope::parse(body.as_bytes()).and_then(|e| e.code_number()), kind }
         };
         let env = |code: i64, status_text: &str| {
             format!(r#"{{"code":{code},"statusText":"{status_text}","message":"m","data":null}}"#)

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use common::*;
 use fastgpt::endpoints::{Endpoint, Field};
+use fastgpt::ffi::log::*;
 
 /// One prototype of the header.
 #[derive(Debug, Clone)]
@@ -153,6 +154,11 @@ struct Args {
     data: *const u8,
     data_len: usize,
     op: *mut fastgpt_operation,
+    parent: *mut fastgpt_client,
+    overrides_json: *const c_char,
+    level: i32,
+    log_cb: fastgpt_log_cb,
+    free_userdata: fastgpt_free_cb,
 }
 
 type Call = Box<dyn Fn(&Args) -> Ret>;
@@ -178,6 +184,8 @@ fn table() -> BTreeMap<&'static str, (Vec<&'static str>, Call)> {
         entry!(fastgpt_status_str(status)),
         entry!(fastgpt_client_new(config_json, out_client, out_err)),
         entry!(fastgpt_client_free(client)),
+        entry!(fastgpt_client_with(parent, overrides_json, out_client, out_err)),
+        entry!(fastgpt_client_set_log_callback(client, level, log_cb, userdata, free_userdata, out_err)),
         entry!(fastgpt_response_status(resp)),
         entry!(fastgpt_response_body(resp, len)),
         entry!(fastgpt_response_data(resp, len)),
@@ -311,6 +319,20 @@ fn real_operation(client: &Client) -> *mut fastgpt_operation {
     op
 }
 
+/// Log lines delivered to the walker's log callback, and userdata releases.
+static LOG_LINES: AtomicUsize = AtomicUsize::new(0);
+static LOG_FREES: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn walker_log_cb(_userdata: *mut c_void, level: i32, message: *const c_char) {
+    assert!((FASTGPT_LOG_ERROR..=FASTGPT_LOG_TRACE).contains(&level));
+    assert!(!CStr::from_ptr(message).to_bytes().is_empty());
+    LOG_LINES.fetch_add(1, Ordering::SeqCst);
+}
+
+unsafe extern "C" fn walker_free(_userdata: *mut c_void) {
+    LOG_FREES.fetch_add(1, Ordering::SeqCst);
+}
+
 /// The world a call runs in: a client whose server port is closed, a real response and error.
 struct World {
     /// A small file for the upload functions.
@@ -377,6 +399,7 @@ impl Owned {
         } else if takes("client") {
             client = world.closed_client.0;
         }
+        let parent = if takes("parent") { world.closed_client.0 } else { std::ptr::null_mut() };
         // A real response (from the mock) and a real error (from bad config).
         let mut resp = std::ptr::null_mut();
         if takes("resp") {
@@ -402,6 +425,7 @@ impl Owned {
             CString::new("content-type").unwrap(),
             CString::new(world.upload_file.to_str().unwrap()).unwrap(),
             CString::new("notes.txt").unwrap(),
+            CString::new(r#"{"timeout_ms": 1000, "headers": {"x-tenant": "t"}}"#).unwrap(),
         ];
         let collector = Arc::new(Collector::default());
         let mut out_client = Box::new(SENTINEL as *mut fastgpt_client);
@@ -430,6 +454,11 @@ impl Owned {
             data: b"file content".as_ptr(),
             data_len: 12,
             op,
+            parent,
+            overrides_json: strings[7].as_ptr(),
+            level: FASTGPT_LOG_DEBUG,
+            log_cb: Some(walker_log_cb),
+            free_userdata: Some(walker_free),
         };
         let orig = (if own_client { args.client } else { std::ptr::null_mut() }, args.resp, args.err, args.cancel);
         Owned {
@@ -462,6 +491,7 @@ impl Owned {
             "name" => self.args.name = ptr,
             "file_path" => self.args.file_path = ptr,
             "file_name" => self.args.file_name = ptr,
+            "overrides_json" => self.args.overrides_json = ptr,
             other => panic!("{other} is not a string parameter this walker knows"),
         }
     }
@@ -481,6 +511,9 @@ impl Owned {
             "userdata" => a.userdata = std::ptr::null_mut(),
             "data" => a.data = std::ptr::null(),
             "op" => a.op = std::ptr::null_mut(),
+            "parent" => a.parent = std::ptr::null_mut(),
+            "log_cb" => a.log_cb = None,
+            "free_userdata" => a.free_userdata = None,
             s => self.set_str(s, None),
         }
     }
@@ -580,7 +613,7 @@ fn is_async(p: &Proto) -> bool {
 }
 
 fn does_io(p: &Proto) -> bool {
-    p.params.iter().any(|(_, n)| n == "client") && is_fallible(p)
+    p.params.iter().any(|(_, n)| n == "client") && is_fallible(p) && p.name != "fastgpt_client_set_log_callback"
 }
 
 /// Runs one case and checks it.
@@ -710,6 +743,9 @@ fn null_expectation(p: &Proto, param: &str) -> Expect {
         ("fastgpt_error_body", _) => Expect::Ret(Ret::Ptr(0)),
         // Documented optional pointers of fallible functions.
         ("fastgpt_client_new", "config_json") => Expect::Ok,
+        ("fastgpt_client_with", "overrides_json") => Expect::Ok,
+        // NULL log_cb: back to stderr (the others are then ignored); NULL userdata/free: allowed.
+        ("fastgpt_client_set_log_callback", "log_cb" | "userdata" | "free_userdata") => Expect::Ok,
         ("fastgpt_request" | "fastgpt_request_async", "request_json") => Expect::Io,
         // Blocking streams: events and the result are both optional.
         (f, "cb" | "userdata" | "out_response") if table_streams().iter().any(|s| f == format!("fastgpt_{s}")) => {
@@ -738,6 +774,34 @@ fn bad_strings(p: &Proto, param: &str) -> Vec<(String, Vec<u8>, i32)> {
         ("invalid UTF-8 inside JSON".into(), b"{\"appId\":\"\xc3\x28\"}".to_vec(), FASTGPT_ERR_INVALID_UTF8),
     ];
     match param {
+        "overrides_json" => {
+            for (what, text) in [
+                ("truncated JSON", "{\"timeout_ms\":"),
+                ("not JSON", "timeout_ms=5"),
+                ("empty", ""),
+                ("an array", "[]"),
+                ("a number", "42"),
+                ("null", "null"),
+            ] {
+                cases.push((what.into(), text.into(), invalid_json_status));
+            }
+            cases.push(("deeply nested".into(), "[".repeat(100_000).into_bytes(), invalid_json_status));
+            for (what, text) in [
+                ("unknown key", r#"{"timeout": 5}"#),
+                ("a config key that cannot change per call", r#"{"base_url": "http://x"}"#),
+                ("api_key per call", r#"{"api_key": "fastgpt-x"}"#),
+                ("timeout_ms wrong type", r#"{"timeout_ms": "10"}"#),
+                ("timeout_ms zero", r#"{"timeout_ms": 0}"#),
+                ("max_retries fractional", r#"{"max_retries": 1.5}"#),
+                ("max_retries too large", r#"{"max_retries": 1000}"#),
+                ("stream_idle_timeout_ms negative", r#"{"stream_idle_timeout_ms": -1}"#),
+                ("headers wrong type", r#"{"headers": "x"}"#),
+                ("header value wrong type", r#"{"headers": {"x-a": 5}}"#),
+                ("Authorization in headers", r#"{"headers": {"Authorization": "Bearer x"}}"#),
+            ] {
+                cases.push((what.into(), text.into(), FASTGPT_ERR_INVALID_ARGUMENT));
+            }
+        }
         "config_json" => {
             for (what, text) in [
                 ("truncated JSON", "{\"base_url\":"),
@@ -931,7 +995,7 @@ fn every_exported_function_survives_null_and_bad_input() {
         }
         // Each pointer parameter NULL in turn.
         for (ty, param) in &p.params {
-            if !(ty.contains('*') || ty == "fastgpt_event_cb") {
+            if !(ty.contains('*') || ["fastgpt_event_cb", "fastgpt_log_cb", "fastgpt_free_cb"].contains(&ty.as_str())) {
                 continue;
             }
             let expect = null_expectation(p, param);
@@ -982,6 +1046,22 @@ fn every_exported_function_survives_null_and_bad_input() {
         }
         // Integer parameters: any value.
         for (_, param) in &p.params {
+            if param == "level" {
+                for l in [FASTGPT_LOG_OFF, FASTGPT_LOG_ERROR, FASTGPT_LOG_TRACE] {
+                    run_case(&world, &mut walk, &table, p, &format!("level = {l}"), Expect::Ok, &|o| o.args.level = l);
+                }
+                for l in [i32::MIN, -1, 6, 255, 256 + FASTGPT_LOG_INFO, i32::MAX] {
+                    run_case(
+                        &world,
+                        &mut walk,
+                        &table,
+                        p,
+                        &format!("level = {l}"),
+                        Expect::Status(FASTGPT_ERR_INVALID_ARGUMENT),
+                        &|o| o.args.level = l,
+                    );
+                }
+            }
             if param == "status" {
                 for s in [i32::MIN, -1, 0, 1, 5, 30, 99, 100, i32::MAX] {
                     run_case(&world, &mut walk, &table, p, &format!("status = {s}"), Expect::NonNullStr, &|o| {
@@ -1004,6 +1084,11 @@ fn every_exported_function_survives_null_and_bad_input() {
         "one COMPLETE per async call with NULL userdata"
     );
     assert_eq!(walk.null_userdata_calls, protos.iter().filter(|p| is_async(p)).count());
+
+    // Every accepted log callback was released when replaced (or is the one still installed).
+    let installed = LOG_FREES.load(Ordering::SeqCst);
+    assert!(installed > 0, "replaced log callbacks had their userdata released");
+    println!("log lines delivered to the walker: {}", LOG_LINES.load(Ordering::SeqCst));
 
     println!("ABI bad-input walk: {} functions, {} cases", protos.len(), walk.cases);
     for (f, n) in &per_function {

@@ -41,9 +41,11 @@ fn a_forked_child_is_refused_and_the_parent_keeps_working() {
 }
 
 fn run_hammer(mode: &str, children: &str) -> String {
+    // Compiled once: two tests writing the program while the other runs it get "text file busy".
+    static EXE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     let mock = mock();
-    let exe = cc::compile_c("tests/c/fork_hammer.c");
-    let mut cmd = Command::new(&exe);
+    let exe = EXE.get_or_init(|| cc::compile_c("tests/c/fork_hammer.c"));
+    let mut cmd = Command::new(exe);
     cmd.args([mode, children])
         .env("FASTGPT_BASE_URL", mock.base_url())
         .env("FASTGPT_API_KEY", DEFAULT_KEY)

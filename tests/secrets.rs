@@ -3,16 +3,20 @@
 //! servers that echo the Authorization header back) and must appear in no message, no error
 //! body, no event, no Debug output and no stderr of a C program. Where a server echoes it, the
 //! library keeps "[REDACTED]" instead. A cross-origin redirect must not carry it at all.
+//! Logs too, at every level: a log callback at TRACE (bodies included) and `FASTGPT_LOG=trace`
+//! on a C program's stderr.
 
 #[path = "common/cc.rs"]
 mod cc;
 mod common;
 
+use std::ffi::{c_char, c_void, CStr};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use common::*;
+use fastgpt::ffi::log::*;
 
 const KEY: &str = "fastgpt-SECRETsecretSECRET1234567890abcdef";
 /// Parts a careless implementation might leak even if the whole key is filtered.
@@ -345,16 +349,24 @@ fn c_program_stderr_never_shows_the_key() {
         ("500 Internal Server Error".into(), "application/json".into(), body.to_string().into_bytes())
     });
     // The key comes from FASTGPT_API_KEY (the examples put none in their config).
-    for (exe, base, config) in [
+    for case in [
         (&exe, mock.base_url(), None),
         (&exe, mock.base_url(), Some(r#"{"headers": {"x-mock-fault": "html_404"}}"#)),
         (&exe, echo.url.clone(), None),
         (&stream_exe, mock.base_url(), None),
         (&stream_exe, mock.base_url(), Some(r#"{"headers": {"x-mock-fault": "error_200"}}"#)),
         (&stream_exe, echo.url.clone(), None),
-    ] {
+    ]
+    .into_iter()
+    .flat_map(|case| [(case.clone(), None), (case, Some("trace"))])
+    {
+        let ((exe, base, config), log) = case;
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("hello").env("FASTGPT_BASE_URL", &base).env("FASTGPT_API_KEY", KEY);
+        match log {
+            Some(level) => cmd.env("FASTGPT_LOG", level),
+            None => cmd.env_remove("FASTGPT_LOG"),
+        };
         cc::sanitizer_env(&mut cmd);
         if let Some(c) = config {
             cmd.env("FASTGPT_CONFIG", c);
@@ -363,9 +375,72 @@ fn c_program_stderr_never_shows_the_key() {
         assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
         let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(!all.is_empty());
-        assert_clean(&format!("{} output", exe.display()), &all);
+        assert_clean(&format!("{} output (FASTGPT_LOG={log:?})", exe.display()), &all);
         if base == echo.url {
             assert!(all.contains("rejected authorization: Bearer [REDACTED]"), "{all}");
         }
+        if log.is_some() {
+            assert!(all.contains(" libfastgpt TRACE request body "), "the trace log is on stderr: {all}");
+        }
     }
+}
+
+unsafe extern "C" fn keep_line(userdata: *mut c_void, _level: i32, message: *const c_char) {
+    let lines = &*(userdata as *const Mutex<Vec<String>>);
+    lines.lock().unwrap().push(CStr::from_ptr(message).to_string_lossy().into_owned());
+}
+
+#[test]
+fn log_lines_never_show_the_key_at_any_level() {
+    // The key is really sent (the mock accepts it), and servers echo it back: in a JSON body
+    // (echo_headers, logged at TRACE), in an error message, in a stream.
+    let mock_with_key = mock_with(MockConfig { keys: vec![KEY.to_string()], ..MockConfig::default() });
+    let echo = raw_server(|head| {
+        let body = json!({"code": 500, "statusText": "error", "message": format!("rejected {}", authorization(head)), "data": null});
+        ("500 Internal Server Error".into(), "application/json".into(), body.to_string().into_bytes())
+    });
+    let lines: &'static Mutex<Vec<String>> = Box::leak(Box::new(Mutex::new(Vec::new())));
+    let mut redacted_echo = false;
+    for level in [FASTGPT_LOG_ERROR, FASTGPT_LOG_WARN, FASTGPT_LOG_INFO, FASTGPT_LOG_DEBUG, FASTGPT_LOG_TRACE] {
+        for (base, fault) in [
+            (mock_with_key.base_url(), None),
+            (mock_with_key.base_url(), Some("echo_headers")),
+            (mock_with_key.base_url(), Some("rate_limit_ms=5;times=1")),
+            (mock_with_key.base_url(), Some("envelope=514")),
+            (mock_with_key.base_url(), Some("error_mid_stream")),
+            (echo.url.clone(), None),
+        ] {
+            let headers = fault.map_or(json!({}), |f| json!({"x-mock-fault": f, "x-mock-id": format!("{level}-{f}")}));
+            // A derived client logs through its parent's callback too.
+            let parent = secret_client(&base, json!({"headers": headers, "max_retries": 1}));
+            let st = fastgpt_client_set_log_callback(
+                parent.raw(),
+                level,
+                Some(keep_line),
+                lines as *const _ as *mut c_void,
+                None,
+                std::ptr::null_mut(),
+            );
+            assert_eq!(st, FASTGPT_OK);
+            let mut derived = std::ptr::null_mut();
+            let overrides = c"{\"headers\": {\"x-per-call\": \"1\"}}";
+            assert_eq!(
+                fastgpt_client_with(parent.raw(), overrides.as_ptr(), &mut derived, std::ptr::null_mut()),
+                FASTGPT_OK
+            );
+            let derived = Client(derived);
+            for client in [&parent, &derived] {
+                let _ = call(fastgpt_get_chat_histories, client, &json!({"appId": APP_ID}));
+                let (events, _) = stream(client, &chat_request("hi"));
+                events_clean("logging", &events);
+            }
+        }
+        let all = std::mem::take(&mut *lines.lock().unwrap());
+        assert!(!all.is_empty(), "level {level} logged something");
+        for line in &all {
+            assert_clean(&format!("log line at level {level}"), line);
+            redacted_echo |= line.contains("Bearer [REDACTED]");
+        }
+    }
+    assert!(redacted_echo, "the echoed Authorization header is logged (TRACE bodies, error messages) redacted");
 }

@@ -2,12 +2,13 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`], [`response`], [`error`], [`cancel`], [`operation`] (pause/resume handle of an async
-//! operation), [`event`] (the event struct, callbacks and their return codes), [`endpoints`]
-//! (generated from the endpoint table: one blocking and one async function per endpoint, both
-//! streaming functions per stream), [`upload`] (file uploads), [`request`] (the escape hatch),
-//! [`call`] (the bodies those functions share: blocking, async and streaming calls) and
-//! [`endpoint_registry`] (the generated functions by name, for tests).
+//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`], [`error`],
+//! [`cancel`], [`operation`] (pause/resume handle of an async operation), [`event`] (the event
+//! struct, callbacks and their return codes), [`endpoints`] (generated from the endpoint table: one
+//! blocking and one async function per endpoint, both streaming functions per stream), [`upload`]
+//! (file uploads), [`request`] (the escape hatch), [`call`] (the bodies those functions share:
+//! blocking, async and streaming calls) and [`endpoint_registry`] (the generated functions by name,
+//! for tests).
 
 #![allow(non_camel_case_types)]
 // Every exported function takes raw pointers from C and checks them (NULL) itself; the pointer
@@ -23,6 +24,7 @@ pub mod endpoint_registry;
 pub mod endpoints;
 pub mod error;
 pub mod event;
+pub mod log;
 pub mod operation;
 pub mod request;
 pub mod response;
