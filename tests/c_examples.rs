@@ -106,3 +106,80 @@ fn header_compiles_as_cpp17_and_links() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("c++ ok"));
 }
+
+#[test]
+fn cpp_chat_blocking_streamed_and_errors() {
+    let mock = mock();
+    let exe = compile("chat.cpp");
+    let out = run(&exe, &mock, &["hello from C++"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("HTTP 200") && stdout.contains(r#""content":"Echo: hello from C++""#), "{stdout}");
+    assert!(stdout.contains("streamed: Echo: hello from C++\n"), "the streamed answer, delta by delta: {stdout}");
+    // A FastGPT error (AI points, code 500004) arrives as a fastgpt::Error exception.
+    let out = run(&exe, &mock, &["x"], Some(r#"{"headers": {"x-mock-fault": "envelope=500004"}}"#));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error {FASTGPT_ERR_QUOTA} (")) && stderr.contains("fastgpt code 500004"),
+        "{stderr}"
+    );
+    // A config typo is an exception from the constructor.
+    let out = run(&exe, &mock, &["x"], Some(r#"{"timeout": 5}"#));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(&format!("error {FASTGPT_ERR_INVALID_ARGUMENT} (")), "{}", text(&out.stderr));
+}
+
+#[test]
+fn cpp_without_exceptions_uses_the_result_api() {
+    let mock = mock();
+    let exe = cc::compile_c_with("tests/c/cpp_noexcept.cpp", &["-fno-exceptions"]);
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("checks, 0 failures"), "{stdout}");
+}
+
+#[test]
+fn cpp_exceptions_in_callables_abort_and_reach_the_caller() {
+    let mock = mock();
+    let exe = cc::compile_c("tests/c/cpp_callback_exceptions.cpp");
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("checks, 0 failures"), "{stdout}");
+}
+
+/// include/fastgpt_endpoints.h (the X-macro fastgpt.hpp expands) lists exactly the header's unary
+/// endpoints: the functions with the (client, request_json, cancel, out_response, out_err) shape.
+#[test]
+fn endpoint_xmacro_lists_every_unary_endpoint() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(root.join("include/fastgpt.h")).unwrap();
+    let flat = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut unary: Vec<String> = flat
+        .split("fastgpt_status fastgpt_")
+        .skip(1)
+        .filter(|decl| {
+            decl.contains("(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, struct fastgpt_response **out_response, struct fastgpt_error **out_err);")
+        })
+        .map(|decl| decl.split('(').next().unwrap().to_string())
+        .collect();
+    let xmacro = std::fs::read_to_string(root.join("include/fastgpt_endpoints.h")).unwrap();
+    let body = xmacro.split("#define FASTGPT_ENDPOINTS(X)").nth(1).expect("the macro is defined");
+    let body = body.split("#endif").next().unwrap();
+    let mut listed: Vec<String> = body
+        .split("X(")
+        .skip(1)
+        .filter_map(|s| s.split(')').next())
+        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_string)
+        .collect();
+    assert!(unary.len() >= 13, "found the unary endpoints in fastgpt.h: {unary:?}");
+    unary.sort();
+    listed.sort();
+    assert_eq!(listed, unary, "fastgpt_endpoints.h and fastgpt.h list the same unary endpoints");
+    for name in &unary {
+        assert!(flat.contains(&format!("fastgpt_status fastgpt_{name}_async(")), "{name} has an _async twin");
+    }
+}
