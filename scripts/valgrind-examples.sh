@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # valgrind memcheck over the main C examples (make test-valgrind), against a local fastgpt-mock:
 # stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk)
-# and cancel_async (cancel from another thread). Fails on any memcheck error — invalid access,
+# and cancel_async (cancel from another thread); the C++ API (include/fastgpt.hpp): chat.cpp
+# (success and an exception), tests/c/cpp_noexcept.cpp (-fno-exceptions, the Result API) and
+# tests/c/cpp_callback_exceptions.cpp (user exceptions caught, aborted, rethrown). Fails on any memcheck error — invalid access,
 # uninitialised value, bad free — and on any definitely or indirectly lost block. The library's
 # runtime lives until exit by design (src/runtime.rs), so its threads and statics show up as
 # "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
@@ -20,6 +22,15 @@ for ex in stream_chat chat histories cancel_async; do
   ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -g -O1 -pthread \
     -I"$root/include" "$root/examples/$ex.c" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$ex"
 done
+cxx() { # cxx <source> <output> [flags...]
+  local src=$1 exe=$2
+  shift 2
+  ${CXX:-c++} -std=c++17 -Wall -Wextra -Werror -g -O1 -pthread "$@" \
+    -I"$root/include" "$root/$src" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$exe"
+}
+cxx examples/chat.cpp chat_cpp
+cxx tests/c/cpp_noexcept.cpp cpp_noexcept -fno-exceptions
+cxx tests/c/cpp_callback_exceptions.cpp cpp_callback_exceptions
 
 # A private mock for the run (the examples take the base URL and key from the environment).
 fifo=$(mktemp -u); mkfifo "$fifo"
@@ -56,6 +67,11 @@ check chat 0 "$out/chat" "hello from C"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_error 2 "$out/chat" "x"
 check histories 0 "$out/histories"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "slow_stream=100"}}' check cancel_async 0 "$out/cancel_async"
+check chat_cpp 0 "$out/chat_cpp" "hello from C++"
+# chat.cpp exits 2 when a fastgpt::Error is caught: the exception path frees everything too.
+FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_cpp_error 2 "$out/chat_cpp" "x"
+check cpp_noexcept 0 "$out/cpp_noexcept"
+check cpp_callback_exceptions 0 "$out/cpp_callback_exceptions"
 
 [[ $failed -eq 0 ]] || exit 1
 echo "valgrind: $runs runs, no errors, no definite or indirect leaks"

@@ -185,7 +185,7 @@ int main() {
     check(raw_async.ok() && raw_async->get() == 200, "fastgpt_request_async");
 
     // Freeing the client cancels its in-flight async stream; the completion still comes.
-    auto slow = fastgpt::Client::try_create(R"({"headers": {"x-mock-fault": "slow_stream=200"}})");
+    auto slow = fastgpt::Client::try_create(R"({"headers": {"x-mock-fault": "slow_stream=300"}})");
     check(slow.ok(), "slow client");
     if (slow) {
         // (slow: the rest of the stream has not arrived when the token is triggered)
@@ -194,13 +194,16 @@ int main() {
             chat, [&](const fastgpt::Event &ev) { if (ev.has_text()) inner.trigger(); }, inner);
         check(cancelled.status() == FASTGPT_ERR_CANCELLED, "cancelled from the callable",
               fastgpt::status_str(cancelled.status()));
+        fastgpt::Result<fastgpt::Client> replacement = fastgpt::Client::try_create("{}");
+        check(replacement.ok(), "another client");
         auto pending = slow->try_stream_chat_completion_async(
             chat, [](const fastgpt::Event &) {}, [](fastgpt::Completion c) { return c.status(); });
         check(pending.ok(), "slow stream start");
-        *slow = std::move(*fastgpt::Client::try_create("{}"));  // frees the first client
+        *slow = std::move(*replacement);  // frees the first client, its stream still running
         if (pending) {
             check(pending->wait_for(std::chrono::seconds(10)) == std::future_status::ready, "completion after free");
-            check(pending->get() == FASTGPT_ERR_CANCELLED, "freed client cancels");
+            fastgpt::Status st = pending->get();
+            check(st == FASTGPT_ERR_CANCELLED, "freed client cancels", fastgpt::status_str(st));
         }
     }
 
