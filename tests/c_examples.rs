@@ -183,3 +183,22 @@ fn endpoint_xmacro_lists_every_unary_endpoint() {
         assert!(flat.contains(&format!("fastgpt_status fastgpt_{name}_async(")), "{name} has an _async twin");
     }
 }
+
+/// The README's C++ snippet (the first ```cpp block under "Using it from C++") compiles as shown
+/// and streams the mock's answer.
+#[test]
+fn readme_cpp_snippet_compiles_and_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme.split("## Using it from C++").nth(1).expect("the README has a C++ section");
+    let snippet = section.split("```cpp\n").nth(1).and_then(|s| s.split("```").next()).expect("a cpp block");
+    let dir = cc::target_dir().join("c-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("readme_snippet.cpp");
+    std::fs::write(&src, snippet).unwrap();
+    let mock = mock();
+    let exe = cc::compile_c(src.to_str().unwrap()); // an absolute path: Path::join keeps it
+    let out = run(&exe, &mock, &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Echo: Hello\n"), "{}", text(&out.stdout));
+}
