@@ -457,12 +457,15 @@ struct StreamCall {
     }
 };
 
+/// The event callable of an async call that has none (unary calls).
+struct NoEvents {};
+
 /// An async call's userdata, owned by the library from a successful start until COMPLETE.
 template <class F, class E = void>
 struct AsyncCall {
     using R = completion_result_t<F>;
     F on_complete;
-    std::conditional_t<std::is_void_v<E>, char, E> on_event;  // async streams only
+    std::conditional_t<std::is_void_v<E>, NoEvents, E> on_event;  // async streams only
     std::promise<R> promise;
     std::exception_ptr thrown;  // by on_event; wins over on_complete's outcome
 
@@ -536,7 +539,7 @@ Result<std::future<typename Call::R>> start_async(std::unique_ptr<Call> call, St
         return e;
     }
     call.release();  // the library owns it now; COMPLETE deletes it
-    return fut;
+    return Result<std::future<typename Call::R>>(std::move(fut));
 }
 
 }  // namespace detail
@@ -604,7 +607,7 @@ public:
     [[nodiscard]] Result<std::future<detail::completion_result_t<F>>> try_##name##_async(                 \
         const StringArg &request_json, F &&on_complete, CancelRef cancel = {}) const                      \
         noexcept(detail::nothrow_store<F>) {                                                              \
-        return async_<F, void>("request_json", request_json, std::forward<F>(on_complete), 0,             \
+        return async_<F, void>("request_json", request_json, std::forward<F>(on_complete), detail::NoEvents{}, \
                                [&](fastgpt_event_cb cb, void *ud, fastgpt_error **err) {                  \
                                    return ::fastgpt_##name##_async(p_, request_json.c_str(), cancel.get(), \
                                                                    cb, ud, err);                          \
@@ -647,7 +650,7 @@ public:
         CancelRef cancel = {}) const noexcept(detail::nothrow_store<F>) {
         if (method.has_interior_nul()) return detail::nul_error("method");
         if (path.has_interior_nul()) return detail::nul_error("path");
-        return async_<F, void>("request_json", request_json, std::forward<F>(on_complete), 0,
+        return async_<F, void>("request_json", request_json, std::forward<F>(on_complete), detail::NoEvents{},
                                [&](fastgpt_event_cb cb, void *ud, fastgpt_error **err) {
                                    return fastgpt_request_async(p_, method.c_str(), path.c_str(),
                                                                 request_json.c_str(), cancel.get(), cb, ud, err);
@@ -739,10 +742,9 @@ private:
     }
 
     template <class F, class E, class EArg, class Start>
-    static Result<std::future<detail::completion_result_t<F>>> async_(const char *param, const StringArg &json,
-                                                                      F &&on_complete, EArg &&on_event,
-                                                                      Start &&start) noexcept(detail::nothrow_store<F> &&
-                                                                                             detail::nothrow_store<EArg>) {
+    static Result<std::future<detail::completion_result_t<F>>> async_(
+        const char *param, const StringArg &json, F &&on_complete, EArg &&on_event,
+        Start &&start) noexcept(detail::nothrow_store<F> && detail::nothrow_store<EArg>) {
         static_assert(std::is_invocable_v<std::decay_t<F> &, Completion &&>,
                       "on_complete is called as on_complete(fastgpt::Completion) (a Result<ResponseView>)");
         if (json.has_interior_nul()) return detail::nul_error(param);
