@@ -552,12 +552,13 @@ Result<std::future<typename Call::R>> start_async(std::unique_ptr<Call> call, St
 /// fastgpt_<name>, there are
 ///   Result<Response>       try_<name>(request_json, cancel = {}) const noexcept
 ///   Response               <name>(request_json, cancel = {}) const                  (throws Error)
-///   Result<std::future<R>> try_<name>_async(request_json, on_complete, cancel = {}) const noexcept
+///   Result<std::future<R>> try_<name>_async(request_json, on_complete, cancel = {}) const
 ///   std::future<R>         <name>_async(request_json, on_complete, cancel = {}) const (throws Error)
 /// where on_complete(Completion) runs once on a library thread when the call ends, whatever the
 /// outcome; its Completion (Result<ResponseView>) is borrowed for the callable's duration, and
 /// what it returns (type R, possibly void) or throws is what the future holds. An async start
 /// that fails (invalid JSON, ...) returns or throws the error and never calls on_complete.
+/// try_<name>_async is noexcept when moving (or copying) on_complete into the call is.
 class Client {
 public:
     /// Takes ownership of `client` (NULL allowed: an empty Client).
