@@ -102,6 +102,23 @@ int main() {
     auto null_json = client.try_get_chat_init(nullptr);
     check(null_json.status() == FASTGPT_ERR_NULL_ARGUMENT, "NULL request");
 
+    // Every endpoint of the X-macro, blocking and async, as user code can expand it too: each
+    // checks its required fields before any I/O (an async start reports it at once or through
+    // its completion).
+    int endpoints = 0;
+#define CHECK_ENDPOINT(name)                                                                   \
+    {                                                                                          \
+        endpoints++;                                                                           \
+        auto blocking = client.try_##name("{}");                                               \
+        check(blocking.status() == FASTGPT_ERR_INVALID_ARGUMENT, #name " validates");          \
+        auto async = client.try_##name##_async("{}", [](fastgpt::Completion c) { return c.status(); }); \
+        fastgpt::Status st = async ? async->get() : async.status();                             \
+        check(st == FASTGPT_ERR_INVALID_ARGUMENT, #name "_async validates", fastgpt::status_str(st)); \
+    }
+    FASTGPT_ENDPOINTS(CHECK_ENDPOINT)
+#undef CHECK_ENDPOINT
+    check(endpoints >= 13, "the unary endpoints");
+
     // Streamed, from a string_view (copied once), collecting the text.
     std::string text;
     int other = 0;
