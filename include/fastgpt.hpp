@@ -354,6 +354,25 @@ enum class EventKind : std::uint32_t {
     done = FASTGPT_EVENT_DONE,
     unknown = FASTGPT_EVENT_UNKNOWN,
     complete = FASTGPT_EVENT_COMPLETE,
+    // Kinds of newer headers, named when the fastgpt.h in use defines them.
+#ifdef FASTGPT_EVENT_CHAT_TITLE
+    chat_title = FASTGPT_EVENT_CHAT_TITLE,
+#endif
+#ifdef FASTGPT_EVENT_PLAN
+    plan = FASTGPT_EVENT_PLAN,
+#endif
+#ifdef FASTGPT_EVENT_PLAN_STATUS
+    plan_status = FASTGPT_EVENT_PLAN_STATUS,
+#endif
+#ifdef FASTGPT_EVENT_SANDBOX_STATUS
+    sandbox_status = FASTGPT_EVENT_SANDBOX_STATUS,
+#endif
+#ifdef FASTGPT_EVENT_SKILL_CALL
+    skill_call = FASTGPT_EVENT_SKILL_CALL,
+#endif
+#ifdef FASTGPT_EVENT_UPLOAD_PROGRESS
+    upload_progress = FASTGPT_EVENT_UPLOAD_PROGRESS,
+#endif
 };
 
 /// One stream event (a view of fastgpt_event): every string_view is valid only during the
@@ -374,6 +393,11 @@ public:
     bool has_reasoning() const noexcept { return e_->reasoning != nullptr; }
     /// ERROR: the status of the error it carries; FASTGPT_OK otherwise.
     Status status() const noexcept { return e_->status; }
+#ifdef FASTGPT_EVENT_UPLOAD_PROGRESS
+    /// UPLOAD_PROGRESS: bytes of the file sent so far, and the file's size; 0 for other kinds.
+    std::uint64_t upload_sent() const noexcept { return e_->upload_sent; }
+    std::uint64_t upload_total() const noexcept { return e_->upload_total; }
+#endif
     /// ERROR: a copy of the error it carries.
     std::optional<Error> error() const {
         if (e_->error == nullptr) return std::nullopt;
@@ -413,6 +437,12 @@ std::int32_t invoke_event(F &f, const Event &ev) {
         return static_cast<std::int32_t>(std::invoke(f, ev));
     }
 }
+
+/// Whether calling F with an Event never throws (always so without exceptions): a blocking
+/// stream's try_ form is noexcept exactly then, since it rethrows what the callable throws.
+template <class F>
+inline constexpr bool nothrow_event_callable =
+    std::is_nothrow_invocable_v<std::decay_t<F> &, const Event &> || !FASTGPT_CPP_EXCEPTIONS;
 
 /// The result type of an async call with completion callable F.
 template <class F>
@@ -658,49 +688,71 @@ public:
                                });
     }
 
-    /// fastgpt_stream_chat_completion: calls on_event(const Event &) on this thread for each event,
-    /// in order; it returns void or an Action. The Response is the accumulated answer in the
-    /// non-stream shape. An exception from on_event aborts the stream and is rethrown here.
-    template <class F, class = std::enable_if_t<detail::is_event_callable<F>>>
-    [[nodiscard]] Result<Response> try_stream_chat_completion(const StringArg &request_json, F &&on_event,
-                                                              CancelRef cancel = {}) const
-        noexcept(std::is_nothrow_invocable_v<std::decay_t<F> &, const Event &> || !FASTGPT_CPP_EXCEPTIONS) {
-        using Call = detail::StreamCall<std::remove_reference_t<F>>;
-        Call call{on_event, nullptr};
-        Result<Response> r = unary_("request_json", request_json, [&](fastgpt_response **resp, fastgpt_error **err) {
-            return fastgpt_stream_chat_completion(p_, request_json.c_str(), cancel.get(), &Call::trampoline,
-                                                  &call, resp, err);
-        });
+    // Streams: for each name in FASTGPT_STREAM_ENDPOINTS (stream_chat_completion, ...):
+    //
+    // try_<name>(request_json, on_event, cancel = {}) calls on_event(const Event &) on this thread
+    // for each event, in order; it returns void or an Action. The Response is the accumulated
+    // answer in the non-stream shape. An exception from on_event aborts the stream and is rethrown
+    // here once the C call has returned. try_<name>(request_json, cancel = {}): no callable, only
+    // the accumulated answer.
+    //
+    // try_<name>_async(request_json, on_event, on_complete, cancel = {}): on_event(const Event &)
+    // receives the events and on_complete(Completion) the end, both on a library thread; the
+    // future holds what on_complete returns, or the exception on_event threw (that aborts the
+    // stream; on_complete still runs, with FASTGPT_ERR_ABORTED_BY_CALLBACK), or the one
+    // on_complete threw.
+    //
+    // <name>(...) and <name>_async(...): the same, throwing the Error.
+#define FASTGPT_CPP_TRY_STREAM_METHODS_(name)                                                            \
+    template <class F, class = std::enable_if_t<detail::is_event_callable<F>>>                           \
+    [[nodiscard]] Result<Response> try_##name(const StringArg &request_json, F &&on_event,               \
+                                              CancelRef cancel = {}) const                               \
+        noexcept(detail::nothrow_event_callable<F>) {                                                    \
+        return stream_(&::fastgpt_##name, request_json, on_event, cancel);                               \
+    }                                                                                                    \
+    [[nodiscard]] Result<Response> try_##name(const StringArg &request_json, CancelRef cancel = {})     \
+        const noexcept {                                                                                 \
+        return unary_("request_json", request_json, [&](fastgpt_response **resp, fastgpt_error **err) {  \
+            return ::fastgpt_##name(p_, request_json.c_str(), cancel.get(), nullptr, nullptr, resp, err); \
+        });                                                                                              \
+    }                                                                                                    \
+    template <class E, class F>                                                                          \
+    [[nodiscard]] Result<std::future<detail::completion_result_t<F>>> try_##name##_async(                \
+        const StringArg &request_json, E &&on_event, F &&on_complete, CancelRef cancel = {}) const       \
+        noexcept(detail::nothrow_store<F> && detail::nothrow_store<E>) {                                 \
+        static_assert(detail::is_event_callable<E>, "on_event is called as on_event(const Event &)");    \
+        return async_<F, std::decay_t<E>>("request_json", request_json, std::forward<F>(on_complete),    \
+                                          std::forward<E>(on_event),                                     \
+                                          [&](fastgpt_event_cb cb, void *ud, fastgpt_error **err) {      \
+                                              return ::fastgpt_##name##_async(p_, request_json.c_str(),  \
+                                                                              cancel.get(), cb, ud, err); \
+                                          });                                                            \
+    }
 #if FASTGPT_CPP_EXCEPTIONS
-        if (call.thrown) std::rethrow_exception(call.thrown);  // after the C call: it never unwinds through C
+#define FASTGPT_CPP_THROWING_STREAM_METHODS_(name)                                                       \
+    template <class F, class = std::enable_if_t<detail::is_event_callable<F>>>                           \
+    Response name(const StringArg &request_json, F &&on_event, CancelRef cancel = {}) const {            \
+        return try_##name(request_json, std::forward<F>(on_event), cancel).value();                      \
+    }                                                                                                    \
+    Response name(const StringArg &request_json, CancelRef cancel = {}) const {                          \
+        return try_##name(request_json, cancel).value();                                                 \
+    }                                                                                                    \
+    template <class E, class F>                                                                          \
+    std::future<detail::completion_result_t<F>> name##_async(                                            \
+        const StringArg &request_json, E &&on_event, F &&on_complete, CancelRef cancel = {}) const {     \
+        return try_##name##_async(request_json, std::forward<E>(on_event), std::forward<F>(on_complete), \
+                                  cancel)                                                                \
+            .value();                                                                                    \
+    }
+#else
+#define FASTGPT_CPP_THROWING_STREAM_METHODS_(name)
 #endif
-        return r;
-    }
-    /// Without an event callable: only the accumulated answer.
-    [[nodiscard]] Result<Response> try_stream_chat_completion(const StringArg &request_json,
-                                                              CancelRef cancel = {}) const noexcept {
-        return unary_("request_json", request_json, [&](fastgpt_response **resp, fastgpt_error **err) {
-            return fastgpt_stream_chat_completion(p_, request_json.c_str(), cancel.get(), nullptr, nullptr, resp,
-                                                  err);
-        });
-    }
-
-    /// fastgpt_stream_chat_completion_async: on_event(const Event &) receives the events and
-    /// on_complete(Completion) the end, both on a library thread; the future holds what
-    /// on_complete returns, or the exception on_event threw (that aborts the stream; on_complete
-    /// still runs, with FASTGPT_ERR_ABORTED_BY_CALLBACK), or the one on_complete threw.
-    template <class E, class F>
-    [[nodiscard]] Result<std::future<detail::completion_result_t<F>>> try_stream_chat_completion_async(
-        const StringArg &request_json, E &&on_event, F &&on_complete, CancelRef cancel = {}) const
-        noexcept(detail::nothrow_store<F> && detail::nothrow_store<E>) {
-        static_assert(detail::is_event_callable<E>, "on_event is called as on_event(const fastgpt::Event &)");
-        return async_<F, std::decay_t<E>>("request_json", request_json, std::forward<F>(on_complete),
-                                          std::forward<E>(on_event),
-                                          [&](fastgpt_event_cb cb, void *ud, fastgpt_error **err) {
-                                              return fastgpt_stream_chat_completion_async(
-                                                  p_, request_json.c_str(), cancel.get(), cb, ud, err);
-                                          });
-    }
+#define FASTGPT_CPP_STREAM_METHODS_(name) \
+    FASTGPT_CPP_TRY_STREAM_METHODS_(name) FASTGPT_CPP_THROWING_STREAM_METHODS_(name)
+    FASTGPT_STREAM_ENDPOINTS(FASTGPT_CPP_STREAM_METHODS_)
+#undef FASTGPT_CPP_STREAM_METHODS_
+#undef FASTGPT_CPP_THROWING_STREAM_METHODS_
+#undef FASTGPT_CPP_TRY_STREAM_METHODS_
 
 #if FASTGPT_CPP_EXCEPTIONS
     Response request(const StringArg &method, const StringArg &path, const StringArg &request_json = nullptr,
@@ -712,21 +764,6 @@ public:
                                                               const StringArg &request_json, F &&on_complete,
                                                               CancelRef cancel = {}) const {
         return try_request_async(method, path, request_json, std::forward<F>(on_complete), cancel).value();
-    }
-    template <class F, class = std::enable_if_t<detail::is_event_callable<F>>>
-    Response stream_chat_completion(const StringArg &request_json, F &&on_event, CancelRef cancel = {}) const {
-        return try_stream_chat_completion(request_json, std::forward<F>(on_event), cancel).value();
-    }
-    Response stream_chat_completion(const StringArg &request_json, CancelRef cancel = {}) const {
-        return try_stream_chat_completion(request_json, cancel).value();
-    }
-    template <class E, class F>
-    std::future<detail::completion_result_t<F>> stream_chat_completion_async(const StringArg &request_json,
-                                                                              E &&on_event, F &&on_complete,
-                                                                              CancelRef cancel = {}) const {
-        return try_stream_chat_completion_async(request_json, std::forward<E>(on_event),
-                                                std::forward<F>(on_complete), cancel)
-            .value();
     }
 #endif
 
@@ -740,6 +777,23 @@ private:
         fastgpt_error *err = nullptr;
         Status st = call(&resp, &err);
         return detail::finish(st, resp, err);
+    }
+
+    using StreamFn = fastgpt_status (*)(const fastgpt_client *, const char *, const fastgpt_cancel *,
+                                        fastgpt_event_cb, void *, fastgpt_response **, fastgpt_error **);
+
+    template <class F>
+    Result<Response> stream_(StreamFn fn, const StringArg &request_json, F &on_event, CancelRef cancel) const
+        noexcept(detail::nothrow_event_callable<F>) {
+        using Call = detail::StreamCall<F>;
+        Call call{on_event, nullptr};
+        Result<Response> r = unary_("request_json", request_json, [&](fastgpt_response **resp, fastgpt_error **err) {
+            return fn(p_, request_json.c_str(), cancel.get(), &Call::trampoline, &call, resp, err);
+        });
+#if FASTGPT_CPP_EXCEPTIONS
+        if (call.thrown) std::rethrow_exception(call.thrown);  // after the C call: it never unwinds through C
+#endif
+        return r;
     }
 
     template <class F, class E, class EArg, class Start>

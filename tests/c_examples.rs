@@ -150,36 +150,54 @@ fn cpp_exceptions_in_callables_abort_and_reach_the_caller() {
     assert!(stdout.contains("checks, 0 failures"), "{stdout}");
 }
 
-/// include/fastgpt_endpoints.h (the X-macro fastgpt.hpp expands) lists exactly the header's unary
-/// endpoints: the functions with the (client, request_json, cancel, out_response, out_err) shape.
+/// include/fastgpt_endpoints.h (the X-macros fastgpt.hpp expands) lists exactly the header's
+/// endpoints of each shape: FASTGPT_ENDPOINTS the unary ones (client, request_json, cancel,
+/// out_response, out_err), FASTGPT_STREAM_ENDPOINTS the streams (client, request_json, cancel, cb,
+/// userdata, out_response, out_err); each with an `_async` twin.
 #[test]
-fn endpoint_xmacro_lists_every_unary_endpoint() {
+fn endpoint_xmacros_list_the_headers_endpoints() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let header = std::fs::read_to_string(root.join("include/fastgpt.h")).unwrap();
     let flat = header.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut unary: Vec<String> = flat
-        .split("fastgpt_status fastgpt_")
-        .skip(1)
-        .filter(|decl| {
-            decl.contains("(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, struct fastgpt_response **out_response, struct fastgpt_error **out_err);")
-        })
-        .map(|decl| decl.split('(').next().unwrap().to_string())
-        .collect();
-    let xmacro = std::fs::read_to_string(root.join("include/fastgpt_endpoints.h")).unwrap();
-    let body = xmacro.split("#define FASTGPT_ENDPOINTS(X)").nth(1).expect("the macro is defined");
-    let body = body.split("#endif").next().unwrap();
-    let mut listed: Vec<String> = body
-        .split("X(")
-        .skip(1)
-        .filter_map(|s| s.split(')').next())
-        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        .map(str::to_string)
-        .collect();
-    assert!(unary.len() >= 13, "found the unary endpoints in fastgpt.h: {unary:?}");
-    unary.sort();
-    listed.sort();
-    assert_eq!(listed, unary, "fastgpt_endpoints.h and fastgpt.h list the same unary endpoints");
-    for name in &unary {
+    let declared = |params: &str| -> Vec<String> {
+        let mut names: Vec<String> = flat
+            .split("fastgpt_status fastgpt_")
+            .skip(1)
+            .filter(|decl| decl.split(';').next().unwrap().ends_with(params))
+            .map(|decl| decl.split('(').next().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let xmacros = std::fs::read_to_string(root.join("include/fastgpt_endpoints.h")).unwrap();
+    // The X(name) lines of one macro: from its #define to the first line without a continuation.
+    let listed = |macro_name: &str| -> Vec<String> {
+        let def = format!("#define {macro_name}(X) \\");
+        let mut lines = xmacros.lines().skip_while(|l| l.trim_end() != def).skip(1);
+        let mut names = Vec::new();
+        for line in lines.by_ref() {
+            let item = line.trim().trim_end_matches('\\').trim();
+            let name = item.strip_prefix("X(").and_then(|r| r.strip_suffix(')')).expect("an X(name) line");
+            names.push(name.to_string());
+            if !line.trim_end().ends_with('\\') {
+                break;
+            }
+        }
+        names.sort();
+        names
+    };
+    let unary = declared(
+        "(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, \
+         struct fastgpt_response **out_response, struct fastgpt_error **out_err)",
+    );
+    let streams = declared(
+        "(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, \
+         fastgpt_event_cb cb, void *userdata, struct fastgpt_response **out_response, struct fastgpt_error **out_err)",
+    );
+    assert!(unary.len() >= 13 && streams.contains(&"stream_chat_completion".to_string()), "{unary:?} {streams:?}");
+    assert_eq!(listed("FASTGPT_ENDPOINTS"), unary, "FASTGPT_ENDPOINTS lists the unary endpoints of fastgpt.h");
+    assert_eq!(listed("FASTGPT_STREAM_ENDPOINTS"), streams, "FASTGPT_STREAM_ENDPOINTS lists its streams");
+    for name in unary.iter().chain(&streams) {
         assert!(flat.contains(&format!("fastgpt_status fastgpt_{name}_async(")), "{name} has an _async twin");
     }
 }

@@ -102,22 +102,36 @@ int main() {
     auto null_json = client.try_get_chat_init(nullptr);
     check(null_json.status() == FASTGPT_ERR_NULL_ARGUMENT, "NULL request");
 
-    // Every endpoint of the X-macro, blocking and async, as user code can expand it too: each
-    // checks its required fields before any I/O (an async start reports it at once or through
-    // its completion).
+    // Every endpoint of the X-macros, blocking and async, as user code can expand them too: each
+    // rejects a request that is not a JSON object before any I/O.
     int endpoints = 0;
 #define CHECK_ENDPOINT(name)                                                                   \
     {                                                                                          \
         endpoints++;                                                                           \
-        auto blocking = client.try_##name("{}");                                               \
-        check(blocking.status() == FASTGPT_ERR_INVALID_ARGUMENT, #name " validates");          \
-        auto async = client.try_##name##_async("{}", [](fastgpt::Completion c) { return c.status(); }); \
+        auto blocking = client.try_##name("[1]");                                              \
+        check(blocking.status() == FASTGPT_ERR_INVALID_JSON, #name " validates");              \
+        auto async = client.try_##name##_async("[1]", [](fastgpt::Completion c) { return c.status(); }); \
         fastgpt::Status st = async ? async->get() : async.status();                             \
-        check(st == FASTGPT_ERR_INVALID_ARGUMENT, #name "_async validates", fastgpt::status_str(st)); \
+        check(st == FASTGPT_ERR_INVALID_JSON, #name "_async validates", fastgpt::status_str(st)); \
     }
     FASTGPT_ENDPOINTS(CHECK_ENDPOINT)
 #undef CHECK_ENDPOINT
     check(endpoints >= 13, "the unary endpoints");
+#define CHECK_STREAM(name)                                                                     \
+    {                                                                                          \
+        endpoints++;                                                                           \
+        auto with_cb = client.try_##name("[1]", [](const fastgpt::Event &) {});                \
+        auto without = client.try_##name("[1]");                                               \
+        check(with_cb.status() == FASTGPT_ERR_INVALID_JSON && without.status() == FASTGPT_ERR_INVALID_JSON, \
+              #name " validates");                                                             \
+        auto async = client.try_##name##_async("[1]", [](const fastgpt::Event &) {},           \
+                                               [](fastgpt::Completion c) { return c.status(); }); \
+        fastgpt::Status st = async ? async->get() : async.status();                             \
+        check(st == FASTGPT_ERR_INVALID_JSON, #name "_async validates", fastgpt::status_str(st)); \
+    }
+    FASTGPT_STREAM_ENDPOINTS(CHECK_STREAM)
+#undef CHECK_STREAM
+    check(endpoints >= 14, "the stream endpoints");
 
     // Streamed, from a string_view (copied once), collecting the text.
     std::string text;
