@@ -75,6 +75,26 @@
 // The last event of an async operation: `status`, and `response` or `error`.
 #define FASTGPT_EVENT_COMPLETE 15
 
+// `chatTitle`: the title the server gave the chat (also sent without detail); the accumulated
+// answer keeps it as `title`.
+#define FASTGPT_EVENT_CHAT_TITLE 16
+
+// `plan`: an agent's plan (raw JSON in `data`).
+#define FASTGPT_EVENT_PLAN 17
+
+// `planStatus`: progress of an agent's plan step (raw JSON in `data`).
+#define FASTGPT_EVENT_PLAN_STATUS 18
+
+// `sandboxStatus`: the state of a code sandbox the workflow runs (raw JSON in `data`).
+#define FASTGPT_EVENT_SANDBOX_STATUS 19
+
+// `skillCall`: the agent called a skill (raw JSON in `data`).
+#define FASTGPT_EVENT_SKILL_CALL 20
+
+// A file upload's progress: `upload_sent` of `upload_total` bytes of the file sent (`data` holds
+// `{"sent":N,"total":M}`). The last one has `upload_sent == upload_total`.
+#define FASTGPT_EVENT_UPLOAD_PROGRESS 21
+
 // The ABI version: the SONAME's number (`libfastgpt.so.0`), bumped only on an ABI break.
 #define FASTGPT_ABI_VERSION 0
 
@@ -96,6 +116,16 @@
 // Also: request and response bodies and stream data (the API key redacted). Verbose.
 #define FASTGPT_LOG_TRACE 5
 
+// A callback return value: go on with the next event.
+#define FASTGPT_CB_CONTINUE 0
+
+// A callback return value (async operations only): pause the operation. The event just delivered
+// is kept and handed to the callback again, first, once `fastgpt_operation_resume` is called.
+// Until then no callback of this operation runs, no thread waits for it and its connection is no
+// longer read once its buffer is full (the server is slowed by TCP backpressure). The same value
+// as libcurl's CURL_WRITEFUNC_PAUSE. See `fastgpt_operation_resume`.
+#define FASTGPT_CB_PAUSE 268435457
+
 // A cancellation token. Thread-safe. Pass it to any number of calls; triggering it cancels all of
 // them (they end with `FASTGPT_ERR_CANCELLED`). Freeing it while calls still use it is safe: they
 // keep their own reference.
@@ -106,6 +136,30 @@ typedef struct fastgpt_client fastgpt_client;
 
 // An error. Immutable; every pointer read from it stays valid until `fastgpt_error_free`.
 typedef struct fastgpt_error fastgpt_error;
+
+// An async operation. Every event of an async operation carries one in `event->operation`,
+// borrowed for the callback. To use it later (to resume the operation from another thread),
+// take a reference with `fastgpt_operation_retain` and release it with `fastgpt_operation_free`.
+// A reference stays valid after the operation has ended (calls on it then do nothing), and it
+// does not keep the operation running or its callback's `userdata` in use. Thread-safe.
+//
+// Pause and resume, typically for a consumer that reads at its own pace (a queue or channel):
+//
+// ```c
+// static int32_t on_event(void *userdata, const fastgpt_event *ev) {
+//     struct consumer *c = userdata;
+//     if (ev->kind != FASTGPT_EVENT_COMPLETE && queue_full(c)) {
+//         c->paused = fastgpt_operation_retain(ev->operation);   // under c's lock
+//         return FASTGPT_CB_PAUSE;        // this event comes again after the resume
+//     }
+//     ...
+//     return FASTGPT_CB_CONTINUE;
+// }
+// // Later, on any thread, once the queue has room:
+// fastgpt_operation_resume(c->paused, NULL);
+// fastgpt_operation_free(c->paused);
+// ```
+typedef struct fastgpt_operation fastgpt_operation;
 
 // A successful call's result. Immutable; borrowed pointers stay valid until `fastgpt_response_free`.
 typedef struct fastgpt_response fastgpt_response;
@@ -150,10 +204,19 @@ typedef struct fastgpt_event {
   const struct fastgpt_response *response;
   // COMPLETE on failure, and ERROR events: the error. NULL otherwise.
   const struct fastgpt_error *error;
+  // Async operations: the operation this event belongs to, borrowed for the callback; keep it
+  // with `fastgpt_operation_retain` to resume it later (see FASTGPT_CB_PAUSE). NULL in blocking
+  // calls. (The last member, added after 0.1.0: code built against the older struct still works.)
+  const struct fastgpt_operation *operation;
+  // UPLOAD_PROGRESS: bytes of the file sent so far, and the file's size. 0 for other kinds.
+  // (Added after 0.1.0, after `operation`.)
+  uint64_t upload_sent;
+  uint64_t upload_total;
 } fastgpt_event;
 
-// Receives the events of an operation. Return 0 to continue, non-zero to abort it (the operation
-// then ends with `FASTGPT_ERR_ABORTED_BY_CALLBACK`; the return value of COMPLETE is ignored).
+// Receives the events of an operation. Return FASTGPT_CB_CONTINUE (0) to go on,
+// FASTGPT_CB_PAUSE to pause an async operation, any other value to abort it (the operation then
+// ends with `FASTGPT_ERR_ABORTED_BY_CALLBACK`). The return value of COMPLETE is ignored.
 //
 // The callback contract:
 // 1. `userdata` comes first; every pointer in the event is valid only during the callback.
@@ -163,12 +226,27 @@ typedef struct fastgpt_event {
 // 3. An async start that returns FASTGPT_OK gets exactly one COMPLETE, always last, whatever the
 //    outcome (success, error, cancel, callback abort, client freed, panic). After COMPLETE returns
 //    the library never touches `userdata` again. A start that fails makes no callback at all.
-// 4. Returning non-zero aborts the operation (FASTGPT_ERR_ABORTED_BY_CALLBACK).
-// 5. The library holds no lock while calling back; a callback may trigger cancels, start calls, or
-//    free the client.
-// 6. A slow callback slows only its own operation: the stream is read through a bounded buffer
+// 4. Returning FASTGPT_CB_PAUSE pauses an async operation until `fastgpt_operation_resume`; in a
+//    blocking stream it is not supported: the stream stops and the call returns
+//    `FASTGPT_ERR_INVALID_ARGUMENT`. Any other non-zero value aborts the operation
+//    (FASTGPT_ERR_ABORTED_BY_CALLBACK).
+// 5. The library holds no lock while calling back; a callback may trigger cancels, resume other
+//    operations, start calls, or free the client.
+// 6. Once `fastgpt_cancel_trigger` (on the operation's token) or `fastgpt_client_free` has
+//    returned, the operation delivers no further event but its COMPLETE (FASTGPT_ERR_CANCELLED,
+//    unless it had already ended otherwise), also when it is paused.
+// 7. A slow callback slows only its own operation: the stream is read through a bounded buffer
 //    (1 MiB of events), so memory stays bounded and the server is slowed by TCP backpressure.
-// 7. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
+// 8. Threads: async callbacks of one client run on at most `callback_threads` library threads
+//    (client config, default 4), started when needed and ended after 10 s without work. A
+//    callback that blocks holds the thread it runs on; while all of them are held, the client's
+//    other async operations wait for one (their streams stop being read when their buffer is
+//    full; nothing is lost or reordered). So a callback must not wait for another async callback
+//    of the same client unless `callback_threads` leaves one free: a consumer that cannot keep up
+//    should return FASTGPT_CB_PAUSE instead of blocking. The process's library threads are at most
+//    the I/O workers (the available CPUs, at least 2 and at most 8), 4 threads for DNS lookups, and
+//    each client's callback threads; no library thread wakes up while nothing is happening.
+// 9. Callbacks must not unwind into the library (no C++ exceptions, no longjmp).
 typedef int32_t (*fastgpt_event_cb)(void *userdata, const struct fastgpt_event *event);
 
 #define FASTGPT_OK 0
@@ -194,13 +272,16 @@ typedef int32_t (*fastgpt_event_cb)(void *userdata, const struct fastgpt_event *
 // A non-2xx answer without a FastGPT envelope (see `fastgpt_error_http_status`).
 #define FASTGPT_ERR_HTTP 12
 
-// FastGPT code 403 or 514, or HTTP 401/403 without an envelope.
+// The key or account may not do this: an unknown, invalid or expired API key, or no access to the
+// app, chat, team or dataset (FastGPT `unAuthApiKey`, `unAuthorization`, `openapiUnAuth`,
+// `unAuthTeam`, `unAuthApp`, `unAuthChat`, ...; codes 403, 514), or HTTP 401/403.
 #define FASTGPT_ERR_AUTH 13
 
-// FastGPT code 429 or HTTP 429, after the retries ran out.
+// FastGPT code 429 (`tooManyRequest`) or HTTP 429, after the retries ran out.
 #define FASTGPT_ERR_RATE_LIMITED 14
 
-// FastGPT code 510 or 500004 (AI points exhausted).
+// A balance or limit ran out: `insufficientQuota` (510), `aiPointsNotEnough`, `openapiExceedLimit`
+// (the key's own limit), and the plan's dataset/app size and count limits.
 #define FASTGPT_ERR_QUOTA 15
 
 // Any other FastGPT error envelope or `event: error` frame (see `fastgpt_error_api_code`).
@@ -212,6 +293,11 @@ typedef int32_t (*fastgpt_event_cb)(void *userdata, const struct fastgpt_event *
 
 // The stream ended (or the connection broke) before `[DONE]`.
 #define FASTGPT_ERR_STREAM_TRUNCATED 18
+
+// Busy, try again later: the chat is still generating its previous answer (FastGPT
+// `chatIsGenerating`, or HTTP 409 from the newest servers). Retried like a 429 for idempotent
+// calls only; a completion (which would run the app) is returned at once.
+#define FASTGPT_ERR_BUSY 19
 
 // Cancelled by a `fastgpt_cancel` token or by `fastgpt_client_free`.
 #define FASTGPT_ERR_CANCELLED 20
@@ -259,6 +345,7 @@ const char *fastgpt_status_str(int32_t status);
 // | `max_response_bytes` | 67108864: a larger unary body fails with `FASTGPT_ERR_DECODE` |
 // | `ca_cert_pem` | none: extra trusted root certificates (PEM text) |
 // | `danger_accept_invalid_certs` | false: true turns off TLS certificate verification |
+// | `callback_threads` | 4 (1..256): most threads running this client's async callbacks at once (see `fastgpt_event_cb`, rule 8); shared with the clients derived from it |
 //
 // Unknown keys are an error (`FASTGPT_ERR_INVALID_ARGUMENT`), so a typo is never ignored.
 // No network I/O happens here. On success `*out_client` receives the client.
@@ -271,7 +358,10 @@ fastgpt_status fastgpt_client_new(const char *config_json,
 // Frees the client. Operations still in flight are cancelled: blocking calls return
 // `FASTGPT_ERR_CANCELLED`, async calls deliver COMPLETE with it. So are those of every client
 // derived from it (`fastgpt_client_with`), which stay valid to free. Never blocks waiting for
-// callbacks, so it may be called from inside a callback. NULL is a no-op.
+// callbacks, so it may be called from inside a callback. Once it has returned, the client's
+// operations deliver no further event but their COMPLETE. NULL is a no-op. In a child forked
+// after the library started it does nothing (the client is leaked: freeing it could wait forever
+// on locks held by the parent's threads at the fork).
 void fastgpt_client_free(struct fastgpt_client *client);
 
 // Creates a client derived from `parent` with some settings overridden, for one call or one
@@ -366,7 +456,7 @@ int32_t fastgpt_response_status(const struct fastgpt_response *resp);
 const char *fastgpt_response_body(const struct fastgpt_response *resp, size_t *len);
 
 // The result as JSON text: the envelope's `data` for envelope endpoints (the text `null` when
-// `data` is null), the whole body for chat completions and non-envelope answers.
+// `data` is null or absent), the whole body for chat completions and non-envelope answers.
 // NUL-terminated; `*len` gets its length without the NUL. NULL for a NULL `resp`.
 const char *fastgpt_response_data(const struct fastgpt_response *resp, size_t *len);
 
@@ -400,22 +490,51 @@ void fastgpt_error_free(struct fastgpt_error *err);
 struct fastgpt_cancel *fastgpt_cancel_new(void);
 
 // Triggers the token: every call using it ends with `FASTGPT_ERR_CANCELLED` as soon as possible
-// (a blocking call returns, an async call delivers its COMPLETE). Idempotent; callable from any
-// thread, including from inside a callback. NULL is a no-op.
+// (a blocking call returns, an async call delivers its COMPLETE); once it has returned, they
+// deliver no further event but their COMPLETE. Idempotent; callable from any thread, including
+// from inside a callback. NULL is a no-op. In a child forked after the library started it only
+// marks the token triggered (the calls it could stop live in the parent).
 void fastgpt_cancel_trigger(const struct fastgpt_cancel *cancel);
 
 // Whether the token was triggered. False for NULL.
 bool fastgpt_cancel_is_triggered(const struct fastgpt_cancel *cancel);
 
-// Frees the token. Calls still using it are unaffected. NULL is a no-op.
+// Frees the token. Calls still using it are unaffected. NULL is a no-op. In a child forked after
+// the library started the token is leaked instead (freeing takes a lock the parent's threads share).
 void fastgpt_cancel_free(struct fastgpt_cancel *cancel);
 
+// A new reference to `op` (the same pointer), valid until `fastgpt_operation_free`. Use it on
+// the `operation` of an event to keep it beyond the callback. NULL for NULL.
+struct fastgpt_operation *fastgpt_operation_retain(const struct fastgpt_operation *op);
+
+// Resumes an operation whose callback returned FASTGPT_CB_PAUSE: the kept event is delivered
+// again, then the rest, on a library thread (never inside this call). Callable from any thread,
+// also from inside a callback (of this operation or another). A resume that arrives while a
+// callback of this operation is still running (before it returns FASTGPT_CB_PAUSE) undoes that
+// pause, so a consumer may resume as soon as it has room again without a lost wake-up. On an
+// operation that is not paused, or has ended, it does nothing and returns FASTGPT_OK.
+//
+// A paused operation is still ended by its cancel token and by `fastgpt_client_free`: it then
+// delivers its COMPLETE (FASTGPT_ERR_CANCELLED) without the kept event. One that is never resumed
+// nor cancelled keeps its connection and buffered events (at most 1 MiB) until its client is
+// freed. Errors: FASTGPT_ERR_NULL_ARGUMENT, FASTGPT_ERR_FORKED.
+fastgpt_status fastgpt_operation_resume(const struct fastgpt_operation *op,
+                                        struct fastgpt_error **out_err);
+
+// Releases a reference from `fastgpt_operation_retain`. Never affects the operation itself.
+// NULL is a no-op.
+void fastgpt_operation_free(struct fastgpt_operation *op);
+
 // Runs the app on `messages` and returns the whole answer (`stream` is forced to false).
-// Optional fields: `chatId` (continue a stored chat), `variables`, `detail` (adds `responseData`
-// and `newVariables`), `responseChatItemId`, `appId` (with an account key), `customUid`, `metadata`.
-// A user message's `content` may be a string or an array of `text` / `image_url` / `file_url` parts.
-// Result (`fastgpt_response_data`): the OpenAI-style body, no envelope.
-// Never re-sent once its body may have reached the server (a retry would run the app twice).
+// Optional fields: `chatId` (continue a stored chat; without it the server stores nothing),
+// `variables`, `detail` (adds `responseData` and `newVariables`), `responseChatItemId`, `appId` (with
+// an account key), `customUid`, `metadata`, `retainDatasetCite`. A user message's `content` may be
+// a string or an array of `text` / `image_url` / `file_url` parts.
+// Result (`fastgpt_response_data`): the OpenAI-style body, no envelope. FastGPT answers HTTP 200
+// even when a workflow node failed: the body then has a top-level `error` (the node's error object)
+// next to the answer, and, when the server named the chat, a `title`; both are kept as sent.
+//
+// Never re-sent once its body may have reached the server.
 //
 // `POST /api/v1/chat/completions`. Required: `messages`.
 fastgpt_status fastgpt_create_chat_completion(const struct fastgpt_client *client,
@@ -432,9 +551,121 @@ fastgpt_status fastgpt_create_chat_completion_async(const struct fastgpt_client 
                                                     void *userdata,
                                                     struct fastgpt_error **out_err);
 
+// Streams a chat completion (`stream` is forced to true), calling `cb` on THIS thread for each
+// event, in order, and returns when the stream ends. No COMPLETE event: the return value is the
+// completion. Request fields as the blocking completion. Whether the stream is in detail mode is
+// decided by what the server sends (named `event:` frames), not by the request: workflow-tool apps
+// force it on, and their `flowResponses` after `[DONE]` is then read too.
+//
+// `cb` may be NULL (only the accumulated result is wanted). On success `*out_response` (if not
+// NULL) receives the accumulated answer in the non-stream shape:
+// `{"responseData":[...] (detail), "newVariables":{...} (if updated), "id": chatId,
+//   "model":"", "choices":[{"message":{"role":"assistant","content":"<whole answer>",
+//   "reasoning_content":"<whole reasoning, if any>"},"finish_reason":"stop","index":0}],
+//   "title":"<chatTitle, if sent>", "interactive":{...} (if the workflow paused),
+//   "durationSeconds": N (detail)}`.
+// `id` is the request's `chatId`. A stream started without `chatId` is not stored by FastGPT, and
+// no frame or header of the stream names a chat: `id` is then "" (pass your own `chatId` to
+// continue the conversation later).
+//
+// A stream is limited by `timeout_ms` until its headers and then only by silence longer than
+// `stream_idle_timeout_ms`, never by its total length. It fails with `FASTGPT_ERR_STREAM_TRUNCATED`
+// if it ends before `[DONE]`, and with the frame's error after an `event: error` frame (also when
+// FastGPT sends that frame as a plain HTTP 200 body).
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/v1/chat/completions`. Required: `messages`.
+fastgpt_status fastgpt_stream_chat_completion(const struct fastgpt_client *client,
+                                              const char *request_json,
+                                              const struct fastgpt_cancel *cancel,
+                                              fastgpt_event_cb cb,
+                                              void *userdata,
+                                              struct fastgpt_response **out_response,
+                                              struct fastgpt_error **out_err);
+
+// Async `fastgpt_stream_chat_completion`: returns at once; `cb` (required) receives the same events on a
+// library thread, then exactly one COMPLETE whose `response` is the accumulated answer.
+// `POST /api/v1/chat/completions`. Required: `messages`.
+fastgpt_status fastgpt_stream_chat_completion_async(const struct fastgpt_client *client,
+                                                    const char *request_json,
+                                                    const struct fastgpt_cancel *cancel,
+                                                    fastgpt_event_cb cb,
+                                                    void *userdata,
+                                                    struct fastgpt_error **out_err);
+
+// The v2 chat completion (FastGPT >= 4.9.4, what FastGPT's own web UI calls): request and result as
+// `fastgpt_create_chat_completion`; with `detail` its `responseData` is built from one
+// `flowNodeResponse` per node, and messages carry `reasoning_content`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/v2/chat/completions`. Required: `messages`.
+fastgpt_status fastgpt_create_chat_completion_v2(const struct fastgpt_client *client,
+                                                 const char *request_json,
+                                                 const struct fastgpt_cancel *cancel,
+                                                 struct fastgpt_response **out_response,
+                                                 struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_chat_completion_v2`: `POST /api/v2/chat/completions`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_chat_completion_v2_async(const struct fastgpt_client *client,
+                                                       const char *request_json,
+                                                       const struct fastgpt_cancel *cancel,
+                                                       fastgpt_event_cb cb,
+                                                       void *userdata,
+                                                       struct fastgpt_error **out_err);
+
+// The v2 streamed chat completion: as `fastgpt_stream_chat_completion`, but in detail mode each
+// node's response arrives as its own `FASTGPT_EVENT_FLOW_NODE_RESPONSE` and nothing follows `[DONE]`
+// (the accumulated `responseData` is the list of those node responses). The accumulated answer has
+// the same shape as v1's. Stop it from elsewhere with `fastgpt_stop_chat`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/v2/chat/completions`. Required: `messages`.
+fastgpt_status fastgpt_stream_chat_completion_v2(const struct fastgpt_client *client,
+                                                 const char *request_json,
+                                                 const struct fastgpt_cancel *cancel,
+                                                 fastgpt_event_cb cb,
+                                                 void *userdata,
+                                                 struct fastgpt_response **out_response,
+                                                 struct fastgpt_error **out_err);
+
+// Async `fastgpt_stream_chat_completion_v2`: returns at once; `cb` (required) receives the same events on a
+// library thread, then exactly one COMPLETE whose `response` is the accumulated answer.
+// `POST /api/v2/chat/completions`. Required: `messages`.
+fastgpt_status fastgpt_stream_chat_completion_v2_async(const struct fastgpt_client *client,
+                                                       const char *request_json,
+                                                       const struct fastgpt_cancel *cancel,
+                                                       fastgpt_event_cb cb,
+                                                       void *userdata,
+                                                       struct fastgpt_error **out_err);
+
+// Stops the chat's running workflow (a v2 completion started with that `chatId`); the server waits up
+// to 5 s for it to stop. Result: `{"success":true}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `POST /api/v2/chat/stop`. Required: `appId`, `chatId`.
+fastgpt_status fastgpt_stop_chat(const struct fastgpt_client *client,
+                                 const char *request_json,
+                                 const struct fastgpt_cancel *cancel,
+                                 struct fastgpt_response **out_response,
+                                 struct fastgpt_error **out_err);
+
+// Async `fastgpt_stop_chat`: `POST /api/v2/chat/stop`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_stop_chat_async(const struct fastgpt_client *client,
+                                       const char *request_json,
+                                       const struct fastgpt_cancel *cancel,
+                                       fastgpt_event_cb cb,
+                                       void *userdata,
+                                       struct fastgpt_error **out_err);
+
 // Lists an app's chats, pinned first, then newest. Optional: `offset`, `pageSize`, `source`,
 // `startCreateTime`, `endCreateTime`, `startUpdateTime`, `endUpdateTime`.
 // Result: `{"list":[{"chatId","updateTime","appId","customTitle","title","top"}],"total":N}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
 // `POST /api/core/chat/getHistories`. Required: `appId`.
 fastgpt_status fastgpt_get_chat_histories(const struct fastgpt_client *client,
@@ -453,6 +684,8 @@ fastgpt_status fastgpt_get_chat_histories_async(const struct fastgpt_client *cli
 
 // Loads a chat's title, variables and app configuration (sent as query parameters).
 // Result: `{"chatId","appId","title","variables","app":{...}}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
 // `GET /api/core/chat/init`. Required: `appId`, `chatId`.
 fastgpt_status fastgpt_get_chat_init(const struct fastgpt_client *client,
@@ -473,6 +706,8 @@ fastgpt_status fastgpt_get_chat_init_async(const struct fastgpt_client *client,
 // chronological order. Optional: `offset`, `pageSize`, `loadCustomFeedbacks`.
 // Result: `{"list":[{"_id","dataId","obj","value",...}],"total":N}`.
 //
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
 // `POST /api/core/chat/getPaginationRecords`. Required: `appId`, `chatId`.
 fastgpt_status fastgpt_get_chat_records(const struct fastgpt_client *client,
                                         const char *request_json,
@@ -490,6 +725,8 @@ fastgpt_status fastgpt_get_chat_records_async(const struct fastgpt_client *clien
 
 // The node responses (workflow details) of one AI message (sent as query parameters).
 // Result: an array of node response objects (`[]` for a non-AI or unknown message).
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
 // `GET /api/core/chat/getResData`. Required: `appId`, `chatId`, `dataId`.
 fastgpt_status fastgpt_get_record_detail(const struct fastgpt_client *client,
@@ -509,6 +746,10 @@ fastgpt_status fastgpt_get_record_detail_async(const struct fastgpt_client *clie
 // Renames or pins a chat: only the fields sent (`customTitle`, `title`, `top`) change.
 // Result: `null`.
 //
+// On a server without this route (HTTP 404 or 405, no FastGPT envelope) the call is sent as `PUT
+// /api/core/chat/history/updateHistory` instead, and that client sends it there first from then
+// on. Retried like a read (it sets a state, so sending it twice is harmless).
+//
 // `POST /api/core/chat/updateHistory`. Required: `appId`, `chatId`.
 fastgpt_status fastgpt_update_chat_history(const struct fastgpt_client *client,
                                            const char *request_json,
@@ -525,6 +766,8 @@ fastgpt_status fastgpt_update_chat_history_async(const struct fastgpt_client *cl
                                                  struct fastgpt_error **out_err);
 
 // Deletes one chat (sent as query parameters). Result: `null`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
 // `DELETE /api/core/chat/delHistory`. Required: `appId`, `chatId`.
 fastgpt_status fastgpt_delete_chat_history(const struct fastgpt_client *client,
@@ -543,6 +786,8 @@ fastgpt_status fastgpt_delete_chat_history_async(const struct fastgpt_client *cl
 
 // Deletes all of an app's API chats (sent as query parameters). Result: `null`.
 //
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
 // `DELETE /api/core/chat/clearHistories`. Required: `appId`.
 fastgpt_status fastgpt_clear_chat_histories(const struct fastgpt_client *client,
                                             const char *request_json,
@@ -558,17 +803,22 @@ fastgpt_status fastgpt_clear_chat_histories_async(const struct fastgpt_client *c
                                                   void *userdata,
                                                   struct fastgpt_error **out_err);
 
-// Deletes one message (`contentId` is its `dataId`). Sent as a JSON body (FastGPT >= 4.14) with
-// the required fields also in the query (older servers), so it works with both. Result: `null`.
+// Deletes messages: one (`contentId`, a message's `dataId`) or several (`contentIds`). Optional:
+// `delFile` (also delete the files the messages uploaded). Servers before `record/delete` take one
+// `contentId` per call. Result: `{}` (`null` from `item/delete`).
 //
-// `DELETE /api/core/chat/item/delete`. Required: `appId`, `chatId`, `contentId`.
+// On a server without this route (HTTP 404 or 405, no FastGPT envelope) the call is sent as
+// `DELETE /api/core/chat/item/delete` instead, and that client sends it there first from then on.
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `DELETE /api/core/chat/record/delete`. Required: `appId`, `chatId`, `contentId` or `contentIds`.
 fastgpt_status fastgpt_delete_chat_record(const struct fastgpt_client *client,
                                           const char *request_json,
                                           const struct fastgpt_cancel *cancel,
                                           struct fastgpt_response **out_response,
                                           struct fastgpt_error **out_err);
 
-// Async `fastgpt_delete_chat_record`: `DELETE /api/core/chat/item/delete`; delivers one COMPLETE to `cb`.
+// Async `fastgpt_delete_chat_record`: `DELETE /api/core/chat/record/delete`; delivers one COMPLETE to `cb`.
 fastgpt_status fastgpt_delete_chat_record_async(const struct fastgpt_client *client,
                                                 const char *request_json,
                                                 const struct fastgpt_cancel *cancel,
@@ -577,7 +827,9 @@ fastgpt_status fastgpt_delete_chat_record_async(const struct fastgpt_client *cli
                                                 struct fastgpt_error **out_err);
 
 // Sets the like / dislike of an AI message: `userGoodFeedback` or `userBadFeedback` (string).
-// FastGPT clears whichever of the two is omitted. Result: `{}`.
+// FastGPT clears whichever of the two is omitted. Result: `{}` (`null` on older servers).
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
 // `POST /api/core/chat/feedback/updateUserFeedback`. Required: `appId`, `chatId`, `dataId`.
 fastgpt_status fastgpt_send_feedback(const struct fastgpt_client *client,
@@ -596,7 +848,9 @@ fastgpt_status fastgpt_send_feedback_async(const struct fastgpt_client *client,
 
 // Suggests follow-up questions from the chat's last messages. Optional: `questionGuide`
 // (`{"open":true,"model":...,"customPrompt":...}`). Result: an array of strings.
-// Not retried after it may have reached the server (each call spends AI points).
+// Not idempotent: each call runs an LLM and spends AI points.
+//
+// Never re-sent once its body may have reached the server.
 //
 // `POST /api/core/ai/agent/v2/createQuestionGuide`. Required: `appId`, `chatId`.
 fastgpt_status fastgpt_get_suggested_questions(const struct fastgpt_client *client,
@@ -613,11 +867,15 @@ fastgpt_status fastgpt_get_suggested_questions_async(const struct fastgpt_client
                                                      void *userdata,
                                                      struct fastgpt_error **out_err);
 
-// App analytics per time bucket (commercial FastGPT). Optional: `source`, `offset`,
-// `userTimespan`, `chatTimespan`, `appTimespan`.
+// App analytics per time bucket (commercial FastGPT). The three timespans are required by the
+// server's schema and checked here; `offset` (the timezone offset the server buckets by) is sent as 1
+// when left out (older servers require it, newer default it to 1). Optional: `source` (array).
 // Result: `{"userData":[...],"chatData":[...],"appData":[...]}`.
 //
-// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`.
+// Sent when left out: `offset` = 1. Retried like a read (it sets a state, so sending it twice is
+// harmless).
+//
+// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`, `userTimespan` (day | week | month | quarter), `chatTimespan` (day | week | month | quarter), `appTimespan` (day | week | month | quarter).
 fastgpt_status fastgpt_get_app_logs_chart(const struct fastgpt_client *client,
                                           const char *request_json,
                                           const struct fastgpt_cancel *cancel,
@@ -635,6 +893,8 @@ fastgpt_status fastgpt_get_app_logs_chart_async(const struct fastgpt_client *cli
 // App totals (commercial FastGPT), sent as query parameters.
 // Result: `{"totalUsers":N,"totalChats":N,"totalPoints":N}`.
 //
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
 // `GET /api/proApi/core/app/logs/getTotalData`. Required: `appId`.
 fastgpt_status fastgpt_get_app_logs_total(const struct fastgpt_client *client,
                                           const char *request_json,
@@ -650,25 +910,459 @@ fastgpt_status fastgpt_get_app_logs_total_async(const struct fastgpt_client *cli
                                                 void *userdata,
                                                 struct fastgpt_error **out_err);
 
-// Streams a chat completion (`stream` is forced to true), calling `cb` on THIS thread for each
-// event, in order, and returns when the stream ends. No COMPLETE event: the return value is the
-// completion. Request fields as `fastgpt_create_chat_completion`; with `"detail": true` the
-// events carry names and the stream is read past `[DONE]` for `flowResponses`.
+// Lists the datasets (knowledge bases) in a folder. Optional: `parentId` ("" or absent: the root),
+// `type`, `searchKey`. Result: an array of `{"_id","parentId","avatar","name","intro","type",
+// "vectorModel":{...},...}`.
 //
-// `cb` may be NULL (only the accumulated result is wanted). On success `*out_response` (if not
-// NULL) receives the accumulated answer in the non-stream shape:
-// `{"responseData":[...] (detail), "newVariables":{...} (if updated), "id": chatId or "",
-//   "model":"", "choices":[{"message":{"role":"assistant","content":"<whole answer>",
-//   "reasoning_content":"<whole reasoning, if any>"},"finish_reason":"stop","index":0}],
-//   "interactive":{...} (if the workflow paused), "durationSeconds": N (detail)}`.
+// Retried like a read (it sets a state, so sending it twice is harmless).
 //
-// A stream is limited by `timeout_ms` until its headers and then only by silence longer than
-// `stream_idle_timeout_ms`, never by its total length. It fails with `FASTGPT_ERR_STREAM_TRUNCATED`
-// if it ends before `[DONE]`, and with the frame's error after an `event: error` frame (also when
-// FastGPT sends that frame as a plain HTTP 200 body).
+// `POST /api/core/dataset/list`.
+fastgpt_status fastgpt_list_datasets(const struct fastgpt_client *client,
+                                     const char *request_json,
+                                     const struct fastgpt_cancel *cancel,
+                                     struct fastgpt_response **out_response,
+                                     struct fastgpt_error **out_err);
+
+// Async `fastgpt_list_datasets`: `POST /api/core/dataset/list`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_list_datasets_async(const struct fastgpt_client *client,
+                                           const char *request_json,
+                                           const struct fastgpt_cancel *cancel,
+                                           fastgpt_event_cb cb,
+                                           void *userdata,
+                                           struct fastgpt_error **out_err);
+
+// Creates a dataset. Optional: `parentId`, `type` (`dataset` | `folder`), `intro`, `avatar`,
+// `vectorModel`, `agentModel`, `vlmModel` (leave the models out to use the server's defaults).
+// Result: the new dataset's id (a JSON string).
 //
-// `POST /api/v1/chat/completions`. Required: `messages`.
-fastgpt_status fastgpt_stream_chat_completion(const struct fastgpt_client *client,
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/create`. Required: `name`.
+fastgpt_status fastgpt_create_dataset(const struct fastgpt_client *client,
+                                      const char *request_json,
+                                      const struct fastgpt_cancel *cancel,
+                                      struct fastgpt_response **out_response,
+                                      struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_dataset`: `POST /api/core/dataset/create`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_dataset_async(const struct fastgpt_client *client,
+                                            const char *request_json,
+                                            const struct fastgpt_cancel *cancel,
+                                            fastgpt_event_cb cb,
+                                            void *userdata,
+                                            struct fastgpt_error **out_err);
+
+// A dataset's details (`id` is the dataset id, sent as a query parameter).
+// Result: `{"_id","name","intro","type","status","vectorModel":{...},"agentModel":{...},...}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `GET /api/core/dataset/detail`. Required: `id`.
+fastgpt_status fastgpt_get_dataset(const struct fastgpt_client *client,
+                                   const char *request_json,
+                                   const struct fastgpt_cancel *cancel,
+                                   struct fastgpt_response **out_response,
+                                   struct fastgpt_error **out_err);
+
+// Async `fastgpt_get_dataset`: `GET /api/core/dataset/detail`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_get_dataset_async(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         fastgpt_event_cb cb,
+                                         void *userdata,
+                                         struct fastgpt_error **out_err);
+
+// Deletes a dataset and everything in it (`id` sent as a query parameter). Result: `null`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `DELETE /api/core/dataset/delete`. Required: `id`.
+fastgpt_status fastgpt_delete_dataset(const struct fastgpt_client *client,
+                                      const char *request_json,
+                                      const struct fastgpt_cancel *cancel,
+                                      struct fastgpt_response **out_response,
+                                      struct fastgpt_error **out_err);
+
+// Async `fastgpt_delete_dataset`: `DELETE /api/core/dataset/delete`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_delete_dataset_async(const struct fastgpt_client *client,
+                                            const char *request_json,
+                                            const struct fastgpt_cancel *cancel,
+                                            fastgpt_event_cb cb,
+                                            void *userdata,
+                                            struct fastgpt_error **out_err);
+
+// Creates an empty collection: `type` `virtual` (data pushed by hand, the default) or `folder`.
+// Optional: `parentId`, `metadata`. Result: the new collection's id (a JSON string).
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/collection/create`. Required: `datasetId`, `name`.
+fastgpt_status fastgpt_create_collection(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         struct fastgpt_response **out_response,
+                                         struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_collection`: `POST /api/core/dataset/collection/create`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_collection_async(const struct fastgpt_client *client,
+                                               const char *request_json,
+                                               const struct fastgpt_cancel *cancel,
+                                               fastgpt_event_cb cb,
+                                               void *userdata,
+                                               struct fastgpt_error **out_err);
+
+// Creates a collection from `text`, split into chunks and trained.
+// Result: `{"collectionId":"...","results":{"insertLen":N}}` (older servers add `overToken`, `repeat`, `error`).
+//
+// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
+// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
+// `chunkSplitter`, `qaPrompt`, `indexPrefixTitle`, `customPdfParse`, `tags`, `metadata`,
+// `createTime`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/collection/create/text`. Required: `datasetId`, `name`, `text`.
+fastgpt_status fastgpt_create_text_collection(const struct fastgpt_client *client,
+                                              const char *request_json,
+                                              const struct fastgpt_cancel *cancel,
+                                              struct fastgpt_response **out_response,
+                                              struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_text_collection`: `POST /api/core/dataset/collection/create/text`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_text_collection_async(const struct fastgpt_client *client,
+                                                    const char *request_json,
+                                                    const struct fastgpt_cancel *cancel,
+                                                    fastgpt_event_cb cb,
+                                                    void *userdata,
+                                                    struct fastgpt_error **out_err);
+
+// Creates a collection from a web page: the server fetches `link`, then splits and trains its text
+// (`metadata.webPageSelector` picks the element). Result: as `fastgpt_create_text_collection`
+// (`insertLen` 0: the page is fetched and trained in the background).
+//
+// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
+// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
+// `chunkSplitter`, `qaPrompt`, `indexPrefixTitle`, `customPdfParse`, `tags`, `metadata`,
+// `createTime`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/collection/create/link`. Required: `datasetId`, `link`.
+fastgpt_status fastgpt_create_link_collection(const struct fastgpt_client *client,
+                                              const char *request_json,
+                                              const struct fastgpt_cancel *cancel,
+                                              struct fastgpt_response **out_response,
+                                              struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_link_collection`: `POST /api/core/dataset/collection/create/link`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_link_collection_async(const struct fastgpt_client *client,
+                                                    const char *request_json,
+                                                    const struct fastgpt_cancel *cancel,
+                                                    fastgpt_event_cb cb,
+                                                    void *userdata,
+                                                    struct fastgpt_error **out_err);
+
+// Creates a collection from one file of an API dataset (`apiFileId`; deprecated by FastGPT in favour
+// of `fastgpt_create_api_collection_v2`). Result: `null` (the file is imported in the background).
+//
+// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
+// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
+// `chunkSplitter`, `qaPrompt`, `indexPrefixTitle`, `customPdfParse`, `tags`, `metadata`,
+// `createTime`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/collection/create/apiCollection`. Required: `datasetId`, `name`, `apiFileId`.
+fastgpt_status fastgpt_create_api_collection(const struct fastgpt_client *client,
+                                             const char *request_json,
+                                             const struct fastgpt_cancel *cancel,
+                                             struct fastgpt_response **out_response,
+                                             struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_api_collection`: `POST /api/core/dataset/collection/create/apiCollection`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_api_collection_async(const struct fastgpt_client *client,
+                                                   const char *request_json,
+                                                   const struct fastgpt_cancel *cancel,
+                                                   fastgpt_event_cb cb,
+                                                   void *userdata,
+                                                   struct fastgpt_error **out_err);
+
+// Creates collections from files and folders of an API dataset: `apiFiles` is an array of
+// `{"id","name","type":"file"|"folder","hasChild"}` (folders are walked; files already imported
+// are skipped). Result: `null`.
+//
+// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
+// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
+// `chunkSplitter`, `qaPrompt`, `indexPrefixTitle`, `customPdfParse`, `tags`, `metadata`,
+// `createTime`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/collection/create/apiCollectionV2`. Required: `datasetId`, `apiFiles`.
+fastgpt_status fastgpt_create_api_collection_v2(const struct fastgpt_client *client,
+                                                const char *request_json,
+                                                const struct fastgpt_cancel *cancel,
+                                                struct fastgpt_response **out_response,
+                                                struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_api_collection_v2`: `POST /api/core/dataset/collection/create/apiCollectionV2`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_api_collection_v2_async(const struct fastgpt_client *client,
+                                                      const char *request_json,
+                                                      const struct fastgpt_cancel *cancel,
+                                                      fastgpt_event_cb cb,
+                                                      void *userdata,
+                                                      struct fastgpt_error **out_err);
+
+// Pages through a dataset's collections. Optional: `offset`, `pageSize` (documented as at most 30;
+// servers cap it at 100), `parentId`,
+// `searchText`. Result: `{"list":[{"_id","parentId","type","name","updateTime","dataAmount",
+// "trainingAmount","tags","forbid",...}],"total":N}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `POST /api/core/dataset/collection/listV2`. Required: `datasetId`.
+fastgpt_status fastgpt_list_collections(const struct fastgpt_client *client,
+                                        const char *request_json,
+                                        const struct fastgpt_cancel *cancel,
+                                        struct fastgpt_response **out_response,
+                                        struct fastgpt_error **out_err);
+
+// Async `fastgpt_list_collections`: `POST /api/core/dataset/collection/listV2`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_list_collections_async(const struct fastgpt_client *client,
+                                              const char *request_json,
+                                              const struct fastgpt_cancel *cancel,
+                                              fastgpt_event_cb cb,
+                                              void *userdata,
+                                              struct fastgpt_error **out_err);
+
+// A collection's details (`id` sent as a query parameter).
+// Result: `{"_id","datasetId":{...},"type","name","trainingType","rawTextLength",...}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `GET /api/core/dataset/collection/detail`. Required: `id`.
+fastgpt_status fastgpt_get_collection(const struct fastgpt_client *client,
+                                      const char *request_json,
+                                      const struct fastgpt_cancel *cancel,
+                                      struct fastgpt_response **out_response,
+                                      struct fastgpt_error **out_err);
+
+// Async `fastgpt_get_collection`: `GET /api/core/dataset/collection/detail`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_get_collection_async(const struct fastgpt_client *client,
+                                            const char *request_json,
+                                            const struct fastgpt_cancel *cancel,
+                                            fastgpt_event_cb cb,
+                                            void *userdata,
+                                            struct fastgpt_error **out_err);
+
+// Updates a collection found by `id`, or by `datasetId` + `externalFileId`: only the fields sent
+// change (`parentId`, `name`, `tags`, `forbid`, `createTime`). Result: `null`.
+//
+// On a server without this route (HTTP 404 or 405, no FastGPT envelope) the call is sent as `POST
+// /api/core/dataset/collection/update` instead, and that client sends it there first from then on.
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `PUT /api/core/dataset/collection/update`. Required: `id` or `externalFileId`.
+fastgpt_status fastgpt_update_collection(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         struct fastgpt_response **out_response,
+                                         struct fastgpt_error **out_err);
+
+// Async `fastgpt_update_collection`: `PUT /api/core/dataset/collection/update`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_update_collection_async(const struct fastgpt_client *client,
+                                               const char *request_json,
+                                               const struct fastgpt_cancel *cancel,
+                                               fastgpt_event_cb cb,
+                                               void *userdata,
+                                               struct fastgpt_error **out_err);
+
+// Deletes collections and their data: `collectionIds` (array), or one `id`. Result: `null`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `POST /api/core/dataset/collection/delete`. Required: `collectionIds` or `id`.
+fastgpt_status fastgpt_delete_collections(const struct fastgpt_client *client,
+                                          const char *request_json,
+                                          const struct fastgpt_cancel *cancel,
+                                          struct fastgpt_response **out_response,
+                                          struct fastgpt_error **out_err);
+
+// Async `fastgpt_delete_collections`: `POST /api/core/dataset/collection/delete`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_delete_collections_async(const struct fastgpt_client *client,
+                                                const char *request_json,
+                                                const struct fastgpt_cancel *cancel,
+                                                fastgpt_event_cb cb,
+                                                void *userdata,
+                                                struct fastgpt_error **out_err);
+
+// Adds data to a collection for training: `data` is an array of `{"q","a","indexes":[{"text"}]}`,
+// at most 200 per call (checked here: push more in several calls). Optional: `trainingType`,
+// `prompt`, `billId` (from `fastgpt_create_training_usage`, to bill several calls as one).
+// Result: `{"insertLen":N}` (older servers add `overToken`, `repeat`, `error`); items without `q`
+// are dropped by the server.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/data/pushData`. Required: `collectionId`, `data` (at most 200 items).
+fastgpt_status fastgpt_push_data(const struct fastgpt_client *client,
+                                 const char *request_json,
+                                 const struct fastgpt_cancel *cancel,
+                                 struct fastgpt_response **out_response,
+                                 struct fastgpt_error **out_err);
+
+// Async `fastgpt_push_data`: `POST /api/core/dataset/data/pushData`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_push_data_async(const struct fastgpt_client *client,
+                                       const char *request_json,
+                                       const struct fastgpt_cancel *cancel,
+                                       fastgpt_event_cb cb,
+                                       void *userdata,
+                                       struct fastgpt_error **out_err);
+
+// Pages through a collection's data. Optional: `offset`, `pageSize` (at most 30), `searchText`.
+// Result: `{"list":[{"_id","datasetId","collectionId","q","a","chunkIndex"}],"total":N}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `POST /api/core/dataset/data/v2/list`. Required: `collectionId`.
+fastgpt_status fastgpt_list_data(const struct fastgpt_client *client,
+                                 const char *request_json,
+                                 const struct fastgpt_cancel *cancel,
+                                 struct fastgpt_response **out_response,
+                                 struct fastgpt_error **out_err);
+
+// Async `fastgpt_list_data`: `POST /api/core/dataset/data/v2/list`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_list_data_async(const struct fastgpt_client *client,
+                                       const char *request_json,
+                                       const struct fastgpt_cancel *cancel,
+                                       fastgpt_event_cb cb,
+                                       void *userdata,
+                                       struct fastgpt_error **out_err);
+
+// One data item (`id` sent as a query parameter).
+// Result: `{"id","q","a","chunkIndex","indexes":[...],"datasetId","collectionId","sourceName",...}`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `GET /api/core/dataset/data/detail`. Required: `id`.
+fastgpt_status fastgpt_get_data(const struct fastgpt_client *client,
+                                const char *request_json,
+                                const struct fastgpt_cancel *cancel,
+                                struct fastgpt_response **out_response,
+                                struct fastgpt_error **out_err);
+
+// Async `fastgpt_get_data`: `GET /api/core/dataset/data/detail`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_get_data_async(const struct fastgpt_client *client,
+                                      const char *request_json,
+                                      const struct fastgpt_cancel *cancel,
+                                      fastgpt_event_cb cb,
+                                      void *userdata,
+                                      struct fastgpt_error **out_err);
+
+// Updates one data item: `q`, `a`, `indexes` (an index with its `dataId` is updated in place, one
+// without is added). Result: `null`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `PUT /api/core/dataset/data/update`. Required: `dataId`.
+fastgpt_status fastgpt_update_data(const struct fastgpt_client *client,
+                                   const char *request_json,
+                                   const struct fastgpt_cancel *cancel,
+                                   struct fastgpt_response **out_response,
+                                   struct fastgpt_error **out_err);
+
+// Async `fastgpt_update_data`: `PUT /api/core/dataset/data/update`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_update_data_async(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         fastgpt_event_cb cb,
+                                         void *userdata,
+                                         struct fastgpt_error **out_err);
+
+// Deletes one data item (`id` sent as a query parameter). Result: `"success"`.
+//
+// Retried like a read (it sets a state, so sending it twice is harmless).
+//
+// `DELETE /api/core/dataset/data/delete`. Required: `id`.
+fastgpt_status fastgpt_delete_data(const struct fastgpt_client *client,
+                                   const char *request_json,
+                                   const struct fastgpt_cancel *cancel,
+                                   struct fastgpt_response **out_response,
+                                   struct fastgpt_error **out_err);
+
+// Async `fastgpt_delete_data`: `DELETE /api/core/dataset/data/delete`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_delete_data_async(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         fastgpt_event_cb cb,
+                                         void *userdata,
+                                         struct fastgpt_error **out_err);
+
+// Searches a dataset as an app's dataset-search node would. Optional: `limit` (max tokens),
+// `similarity`, `searchMode` (`embedding` | `fullTextRecall` | `mixedRecall`), `usingReRank`,
+// `datasetSearchUsingExtensionQuery`, `datasetSearchExtensionModel`, `datasetSearchExtensionBg`.
+// Result: `{"list":[{"id","q","a","datasetId","collectionId","sourceName","score":[...]}],
+// "duration","searchMode","limit","similarity","usingReRank",...}`.
+// Not idempotent: each search spends AI points.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/core/dataset/searchTest`. Required: `datasetId`, `text`.
+fastgpt_status fastgpt_search_test(const struct fastgpt_client *client,
+                                   const char *request_json,
+                                   const struct fastgpt_cancel *cancel,
+                                   struct fastgpt_response **out_response,
+                                   struct fastgpt_error **out_err);
+
+// Async `fastgpt_search_test`: `POST /api/core/dataset/searchTest`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_search_test_async(const struct fastgpt_client *client,
+                                         const char *request_json,
+                                         const struct fastgpt_cancel *cancel,
+                                         fastgpt_event_cb cb,
+                                         void *userdata,
+                                         struct fastgpt_error **out_err);
+
+// Creates a training bill to group several `fastgpt_push_data` calls under one usage record.
+// Optional: `name`. Result: the bill id (a JSON string), for `billId`.
+//
+// Never re-sent once its body may have reached the server.
+//
+// `POST /api/support/wallet/usage/createTrainingUsage`. Required: `datasetId`.
+fastgpt_status fastgpt_create_training_usage(const struct fastgpt_client *client,
+                                             const char *request_json,
+                                             const struct fastgpt_cancel *cancel,
+                                             struct fastgpt_response **out_response,
+                                             struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_training_usage`: `POST /api/support/wallet/usage/createTrainingUsage`; delivers one COMPLETE to `cb`.
+fastgpt_status fastgpt_create_training_usage_async(const struct fastgpt_client *client,
+                                                   const char *request_json,
+                                                   const struct fastgpt_cancel *cancel,
+                                                   fastgpt_event_cb cb,
+                                                   void *userdata,
+                                                   struct fastgpt_error **out_err);
+
+// Creates a collection from the file at `file_path`, uploaded under its file name (the last path
+// component, which FastGPT uses as the collection's name unless `name` is given). `request_json`
+// holds the collection options and goes to the server as the `data` part unchanged.
+//
+// `cb` may be NULL; otherwise it receives `FASTGPT_EVENT_UPLOAD_PROGRESS` events on THIS thread as
+// the file goes out (`upload_sent` of `upload_total` bytes, about every 0.1% and at the end;
+// returning non-zero aborts the upload with `FASTGPT_ERR_ABORTED_BY_CALLBACK`). The upload waits
+// for the callback, so a slow callback slows the upload rather than queueing reports.
+// A path that names no readable regular file fails with `FASTGPT_ERR_INVALID_ARGUMENT` before
+// any I/O. `timeout_ms` bounds the whole upload: raise it for large files on slow links.
+// Result: `{"collectionId":"...","results":{"insertLen":0}}` (the server parses and trains the
+// file in the background).
+//
+// Collection options (all optional): `parentId`, `name`, `trainingType` (`chunk` | `qa`),
+// `chunkSettingMode` (`auto` | `custom`), `chunkSplitMode`, `chunkSize`, `indexSize`,
+// `chunkSplitter`, `qaPrompt`, `indexPrefixTitle`, `customPdfParse`, `tags`, `metadata`,
+// `createTime`.
+//
+// `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
+fastgpt_status fastgpt_create_file_collection(const struct fastgpt_client *client,
+                                              const char *file_path,
                                               const char *request_json,
                                               const struct fastgpt_cancel *cancel,
                                               fastgpt_event_cb cb,
@@ -676,15 +1370,44 @@ fastgpt_status fastgpt_stream_chat_completion(const struct fastgpt_client *clien
                                               struct fastgpt_response **out_response,
                                               struct fastgpt_error **out_err);
 
-// Async `fastgpt_stream_chat_completion`: returns at once; `cb` (required) receives the same
-// events on a library thread, then exactly one COMPLETE whose `response` is the accumulated
-// answer. `POST /api/v1/chat/completions`. Required: `messages`.
-fastgpt_status fastgpt_stream_chat_completion_async(const struct fastgpt_client *client,
+// Async `fastgpt_create_file_collection`: returns at once; `cb` (required) receives the
+// `FASTGPT_EVENT_UPLOAD_PROGRESS` events on a library thread, then exactly one COMPLETE.
+// `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
+fastgpt_status fastgpt_create_file_collection_async(const struct fastgpt_client *client,
+                                                    const char *file_path,
                                                     const char *request_json,
                                                     const struct fastgpt_cancel *cancel,
                                                     fastgpt_event_cb cb,
                                                     void *userdata,
                                                     struct fastgpt_error **out_err);
+
+// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`data_len` bytes;
+// NULL only when `data_len` is 0) is copied before the call returns, and uploaded as `file_name`.
+//
+// `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
+fastgpt_status fastgpt_create_file_collection_from_buffer(const struct fastgpt_client *client,
+                                                          const char *file_name,
+                                                          const uint8_t *data,
+                                                          size_t data_len,
+                                                          const char *request_json,
+                                                          const struct fastgpt_cancel *cancel,
+                                                          fastgpt_event_cb cb,
+                                                          void *userdata,
+                                                          struct fastgpt_response **out_response,
+                                                          struct fastgpt_error **out_err);
+
+// Async `fastgpt_create_file_collection_from_buffer`: `data` is copied before it returns; `cb`
+// (required) receives the progress events on a library thread, then exactly one COMPLETE.
+// `POST /api/core/dataset/collection/create/localFile` (multipart). Required: `datasetId`.
+fastgpt_status fastgpt_create_file_collection_from_buffer_async(const struct fastgpt_client *client,
+                                                                const char *file_name,
+                                                                const uint8_t *data,
+                                                                size_t data_len,
+                                                                const char *request_json,
+                                                                const struct fastgpt_cancel *cancel,
+                                                                fastgpt_event_cb cb,
+                                                                void *userdata,
+                                                                struct fastgpt_error **out_err);
 
 // The escape hatch: calls any FastGPT endpoint not wrapped yet, with the same auth, retries and
 // error classification. `method` is "GET", "POST", "PUT" or "DELETE"; `path` starts with `/api/`

@@ -7,7 +7,7 @@
 # PREFIX defaults to /usr/local; DESTDIR (staging root, for packagers) to none. LIBDIR and
 # INCLUDEDIR (environment) default to PREFIX/lib and PREFIX/include; CC (to read the pointer size)
 # to cc; STRIP to strip; LDCONFIG to ldconfig (run as root without DESTDIR). Installed:
-#   INCLUDEDIR/fastgpt.h
+#   INCLUDEDIR/fastgpt.h, fastgpt.hpp (the header-only C++ API), fastgpt_endpoints.h (its X-macro)
 #   LIBDIR/libfastgpt.so.X.Y.Z, LIBDIR/libfastgpt.so.<ABI> -> it, LIBDIR/libfastgpt.so -> it
 #   LIBDIR/libfastgpt.a
 #   LIBDIR/pkgconfig/fastgpt.pc
@@ -103,6 +103,8 @@ install_files() {
   }
 
   put 0644 "$header" "$includedir/fastgpt.h"
+  put 0644 "$FASTGPT_ROOT/include/fastgpt.hpp" "$includedir/fastgpt.hpp"
+  put 0644 "$FASTGPT_ROOT/include/fastgpt_endpoints.h" "$includedir/fastgpt_endpoints.h"
   put 0755 "$rel/$FASTGPT_REALNAME" "$libdir/$FASTGPT_REALNAME"
   link "$FASTGPT_REALNAME" "$libdir/$FASTGPT_SONAME"
   link "$FASTGPT_REALNAME" "$libdir/libfastgpt.so"

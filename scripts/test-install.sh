@@ -6,7 +6,8 @@
 #      the expected files, fastgpt.pc and the CMake version file at Cargo.toml's version, the CMake
 #      version compatibility rules.
 #   3. packaging/consumers/pkgconfig (Makefile + pkg-config) and packaging/consumers/cmake
-#      (find_package(fastgpt REQUIRED)), each dynamic and static, run against fastgpt-mock: they
+#      (find_package(fastgpt REQUIRED)), each dynamic and static, each a C program and a C++17 one
+#      (the header-only fastgpt.hpp), run against fastgpt-mock: they
 #      print the version and the mock's answer. ldd: the dynamic ones load the installed
 #      libfastgpt.so.<ABI>, the static ones no libfastgpt at all.
 #   4. uninstall leaves no file behind; the static consumers still run, the dynamic ones cannot.
@@ -57,6 +58,8 @@ step "install into PREFIX=$tmp/prefix"
 prefix=$tmp/prefix
 scripts/install.sh install "$prefix" > "$tmp/install.log"
 expected="include/fastgpt.h
+include/fastgpt.hpp
+include/fastgpt_endpoints.h
 lib/cmake/fastgpt/fastgptConfig.cmake
 lib/cmake/fastgpt/fastgptConfigVersion.cmake
 lib/libfastgpt.a
@@ -69,6 +72,8 @@ listing() { (cd "$1" && find . ! -type d \( -type l -printf '%P -> %l\n' -o -pri
 [[ $(listing "$prefix") == "$(sort <<< "$expected")" ]] || fail "installed files:
 $(listing "$prefix")"
 cmp include/fastgpt.h "$prefix/include/fastgpt.h"
+cmp include/fastgpt.hpp "$prefix/include/fastgpt.hpp"
+cmp include/fastgpt_endpoints.h "$prefix/include/fastgpt_endpoints.h"
 cmp "$so" "$prefix/lib/$FASTGPT_REALNAME"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046,SC2116 # word splitting trims pkg-config's trailing blanks
@@ -127,7 +132,9 @@ make --no-print-directory -C packaging/consumers/pkgconfig O="$tmp/pkgconfig" > 
 grep -q "fastgpt $V (ABI $ABI) from $prefix/lib/cmake/fastgpt" "$tmp/cmake.log" \
   || fail "find_package did not find the fresh install: $(grep -i fastgpt "$tmp/cmake.log")"
 consumers=("$tmp/pkgconfig/consumer-dynamic" "$tmp/pkgconfig/consumer-static"
-  "$tmp/cmake/consumer-dynamic" "$tmp/cmake/consumer-static")
+  "$tmp/cmake/consumer-dynamic" "$tmp/cmake/consumer-static"
+  "$tmp/pkgconfig/consumer-cpp-dynamic" "$tmp/pkgconfig/consumer-cpp-static"
+  "$tmp/cmake/consumer-cpp-dynamic" "$tmp/cmake/consumer-cpp-static")
 for exe in "${consumers[@]}"; do
   deps=$(env -u LD_LIBRARY_PATH ldd "$exe")
   case $exe in

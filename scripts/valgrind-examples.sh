@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # valgrind memcheck over the main C examples (make test-valgrind), against a local fastgpt-mock:
 # stream_chat (plain and --detail), chat (success and a FastGPT error), histories (the CRUD walk),
-# cancel_async (cancel from another thread), per_call (log callback, derived clients), and two
-# test programs: pause/resume and a cancel inside a callback. Fails on any memcheck error — invalid
-# access, uninitialised value, bad free — and on any definitely or indirectly lost block. The
-# library's runtime lives until exit by design (src/runtime.rs), so its threads and statics show up
-# as "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
+# cancel_async (cancel from another thread), per_call (log callback, derived clients),
+# knowledge_base (datasets, uploads with progress), two test programs (pause/resume, a cancel
+# inside a callback), and the C++ API (include/fastgpt.hpp): chat.cpp (success and an exception),
+# tests/c/cpp_noexcept.cpp (-fno-exceptions, the Result API) and tests/c/cpp_callback_exceptions.cpp
+# (user exceptions caught, aborted, rethrown). Fails on any memcheck error — invalid access,
+# uninitialised value, bad free — and on any definitely or indirectly lost block. The library's
+# runtime lives until exit by design (src/runtime.rs), so its threads and statics show up as
+# "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
 #
 # Uses the debug libfastgpt.so (target/debug, built by `make build`); builds what is missing.
 set -euo pipefail
@@ -21,6 +24,15 @@ for ex in examples/stream_chat examples/chat examples/histories examples/cancel_
   ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -g -O1 -pthread \
     -I"$root/include" "$root/$ex.c" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$(basename "$ex")"
 done
+cxx() { # cxx <source> <output> [flags...]
+  local src=$1 exe=$2
+  shift 2
+  ${CXX:-c++} -std=c++17 -Wall -Wextra -Werror -g -O1 -pthread "$@" \
+    -I"$root/include" "$root/$src" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$exe"
+}
+cxx examples/chat.cpp chat_cpp
+cxx tests/c/cpp_noexcept.cpp cpp_noexcept -fno-exceptions
+cxx tests/c/cpp_callback_exceptions.cpp cpp_callback_exceptions
 
 # A private mock for the run (the examples take the base URL and key from the environment).
 fifo=$(mktemp -u); mkfifo "$fifo"
@@ -64,6 +76,11 @@ check delivery_cancel 0 "$out/delivery" cancel
 # A log callback released by the last derived client; a retried 429 through a per-call override.
 FASTGPT_CONFIG='{"max_retries": 0, "headers": {"x-mock-fault": "rate_limit_ms=5;times=1", "x-mock-id": "vg-per-call"}}' \
   check per_call 0 "$out/per_call"
+check chat_cpp 0 "$out/chat_cpp" "hello from C++"
+# chat.cpp exits 2 when a fastgpt::Error is caught: the exception path frees everything too.
+FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_cpp_error 2 "$out/chat_cpp" "x"
+check cpp_noexcept 0 "$out/cpp_noexcept"
+check cpp_callback_exceptions 0 "$out/cpp_callback_exceptions"
 
 [[ $failed -eq 0 ]] || exit 1
 echo "valgrind: $runs runs, no errors, no definite or indirect leaks"

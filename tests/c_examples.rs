@@ -106,3 +106,117 @@ fn header_compiles_as_cpp17_and_links() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("c++ ok"));
 }
+
+#[test]
+fn cpp_chat_blocking_streamed_and_errors() {
+    let mock = mock();
+    let exe = compile("chat.cpp");
+    let out = run(&exe, &mock, &["hello from C++"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("HTTP 200") && stdout.contains(r#""content":"Echo: hello from C++""#), "{stdout}");
+    assert!(stdout.contains("streamed: Echo: hello from C++\n"), "the streamed answer, delta by delta: {stdout}");
+    // A FastGPT error (AI points, code 500004) arrives as a fastgpt::Error exception.
+    let out = run(&exe, &mock, &["x"], Some(r#"{"headers": {"x-mock-fault": "envelope=500004"}}"#));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("error {FASTGPT_ERR_QUOTA} (")) && stderr.contains("fastgpt code 500004"),
+        "{stderr}"
+    );
+    // A config typo is an exception from the constructor.
+    let out = run(&exe, &mock, &["x"], Some(r#"{"timeout": 5}"#));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(&format!("error {FASTGPT_ERR_INVALID_ARGUMENT} (")), "{}", text(&out.stderr));
+}
+
+#[test]
+fn cpp_without_exceptions_uses_the_result_api() {
+    let mock = mock();
+    let exe = cc::compile_c_with("tests/c/cpp_noexcept.cpp", &["-fno-exceptions"]);
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("checks, 0 failures"), "{stdout}");
+}
+
+#[test]
+fn cpp_exceptions_in_callables_abort_and_reach_the_caller() {
+    let mock = mock();
+    let exe = cc::compile_c("tests/c/cpp_callback_exceptions.cpp");
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("checks, 0 failures"), "{stdout}");
+}
+
+/// include/fastgpt_endpoints.h (the X-macros fastgpt.hpp expands) lists exactly the header's
+/// endpoints of each shape: FASTGPT_ENDPOINTS the unary ones (client, request_json, cancel,
+/// out_response, out_err), FASTGPT_STREAM_ENDPOINTS the streams (client, request_json, cancel, cb,
+/// userdata, out_response, out_err); each with an `_async` twin.
+#[test]
+fn endpoint_xmacros_list_the_headers_endpoints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let header = std::fs::read_to_string(root.join("include/fastgpt.h")).unwrap();
+    let flat = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    let declared = |params: &str| -> Vec<String> {
+        let mut names: Vec<String> = flat
+            .split("fastgpt_status fastgpt_")
+            .skip(1)
+            .filter(|decl| decl.split(';').next().unwrap().ends_with(params))
+            .map(|decl| decl.split('(').next().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let xmacros = std::fs::read_to_string(root.join("include/fastgpt_endpoints.h")).unwrap();
+    // The X(name) lines of one macro: from its #define to the first line without a continuation.
+    let listed = |macro_name: &str| -> Vec<String> {
+        let def = format!("#define {macro_name}(X) \\");
+        let mut lines = xmacros.lines().skip_while(|l| l.trim_end() != def).skip(1);
+        let mut names = Vec::new();
+        for line in lines.by_ref() {
+            let item = line.trim().trim_end_matches('\\').trim();
+            let name = item.strip_prefix("X(").and_then(|r| r.strip_suffix(')')).expect("an X(name) line");
+            names.push(name.to_string());
+            if !line.trim_end().ends_with('\\') {
+                break;
+            }
+        }
+        names.sort();
+        names
+    };
+    let unary = declared(
+        "(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, \
+         struct fastgpt_response **out_response, struct fastgpt_error **out_err)",
+    );
+    let streams = declared(
+        "(const struct fastgpt_client *client, const char *request_json, const struct fastgpt_cancel *cancel, \
+         fastgpt_event_cb cb, void *userdata, struct fastgpt_response **out_response, struct fastgpt_error **out_err)",
+    );
+    assert!(unary.len() >= 13 && streams.contains(&"stream_chat_completion".to_string()), "{unary:?} {streams:?}");
+    assert_eq!(listed("FASTGPT_ENDPOINTS"), unary, "FASTGPT_ENDPOINTS lists the unary endpoints of fastgpt.h");
+    assert_eq!(listed("FASTGPT_STREAM_ENDPOINTS"), streams, "FASTGPT_STREAM_ENDPOINTS lists its streams");
+    for name in unary.iter().chain(&streams) {
+        assert!(flat.contains(&format!("fastgpt_status fastgpt_{name}_async(")), "{name} has an _async twin");
+    }
+}
+
+/// The README's C++ snippet (the first ```cpp block under "Using it from C++") compiles as shown
+/// and streams the mock's answer.
+#[test]
+fn readme_cpp_snippet_compiles_and_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme.split("## Using it from C++").nth(1).expect("the README has a C++ section");
+    let snippet = section.split("```cpp\n").nth(1).and_then(|s| s.split("```").next()).expect("a cpp block");
+    let dir = cc::target_dir().join("c-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("readme_snippet.cpp");
+    std::fs::write(&src, snippet).unwrap();
+    let mock = mock();
+    let exe = cc::compile_c(src.to_str().unwrap()); // an absolute path: Path::join keeps it
+    let out = run(&exe, &mock, &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Echo: Hello\n"), "{}", text(&out.stdout));
+}

@@ -25,8 +25,13 @@ pub fn built_library() -> PathBuf {
 }
 
 /// Compiles `source` (relative to the repository root) into target/<profile>/c-tests/.
-/// `.cpp` sources are compiled as C++17.
+/// `.cpp` sources are compiled as C++17 (into `<stem>_cpp`, so chat.c and chat.cpp do not collide).
 pub fn compile_c(source: &str) -> PathBuf {
+    compile_c_with(source, &[])
+}
+
+/// `compile_c` with extra compiler flags (e.g. `-fno-exceptions`).
+pub fn compile_c_with(source: &str, extra_flags: &[&str]) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     built_library();
     let libdir = target_dir();
@@ -34,8 +39,12 @@ pub fn compile_c(source: &str) -> PathBuf {
     std::fs::create_dir_all(&out_dir).unwrap();
     let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
-    let exe = out_dir.join(format!("{stem}{}", sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))));
     let cpp = source.ends_with(".cpp");
+    let exe = out_dir.join(format!(
+        "{stem}{}{}",
+        if cpp { "_cpp" } else { "" },
+        sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))
+    ));
     let compiler = cc::Build::new()
         .target(env!("FASTGPT_BUILD_TARGET"))
         .host(env!("FASTGPT_BUILD_HOST"))
@@ -59,6 +68,7 @@ pub fn compile_c(source: &str) -> PathBuf {
             "-D_POSIX_C_SOURCE=200809L",
         ]);
     }
+    cmd.args(extra_flags);
     if let Some(s) = &sanitize {
         cmd.arg(format!("-fsanitize={s}")).arg("-fno-omit-frame-pointer");
     }
