@@ -79,8 +79,8 @@ func TestPointerHelpersAndRoles(t *testing.T) {
 	if *fastgpt.String("a") != "a" || *fastgpt.Int(3) != 3 || !*fastgpt.Bool(true) || *fastgpt.Ptr(2.5) != 2.5 {
 		t.Fatal("pointer helpers")
 	}
-	var r fastgpt.Role = fastgpt.RoleUser
-	if fastgpt.UserMessage("x").Role != r || fastgpt.SystemMessage("x").Role != fastgpt.RoleSystem {
+	role := func(r fastgpt.Role) fastgpt.Role { return r } // the constants are typed
+	if fastgpt.UserMessage("x").Role != role(fastgpt.RoleUser) || fastgpt.SystemMessage("x").Role != fastgpt.RoleSystem {
 		t.Fatal("roles")
 	}
 	b, _ := json.Marshal(fastgpt.AssistantMessage("hi"))
