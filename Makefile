@@ -69,9 +69,12 @@ test-asan-rust:
 test-valgrind: build
 	scripts/valgrind-examples.sh
 
+# The binding against the in-repo build (tag fastgpt_dev), then as an outside module gets it:
+# `go get` + `go build` in a fresh module against `make install` into a temporary prefix.
 test-go: build
-	cd bindings/go && go vet ./... && GOEXPERIMENT=cgocheck2 go test -race -count=1 ./...
-	cd examples/go && go vet ./... && go build -o /dev/null .
+	cd bindings/go && go vet -tags fastgpt_dev ./... && GOEXPERIMENT=cgocheck2 go test -tags fastgpt_dev -race -count=1 ./...
+	cd examples/go && go vet -tags fastgpt_dev ./... && go build -tags fastgpt_dev -o /dev/null .
+	scripts/test-go-module.sh
 
 test-install:
 	scripts/test-install.sh

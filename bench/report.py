@@ -19,12 +19,22 @@ import sys
 import time
 
 CONTENDERS = ["libfastgpt", "reqwest", "curl", "httpx"]
-LABEL = {"libfastgpt": "libfastgpt", "reqwest": "raw reqwest", "curl": "libcurl", "httpx": "Python httpx"}
+LABEL = {"libfastgpt": "libfastgpt", "reqwest": "raw reqwest", "curl": "libcurl", "httpx": "Python httpx",
+         "go-libfastgpt": "Go binding", "openai-go": "openai-go v3", "go-openai": "go-openai"}
 WORKLOADS = ["unary", "concurrent", "stream", "open_streams", "cold"]
+# The Go SDKs (bench/go, binary fastgpt-go-bench): chat completions on the OpenAI-compatible
+# endpoint, run only when the binary was built.
+GO_CONTENDERS = ["go-libfastgpt", "openai-go", "go-openai"]
+GO_WORKLOADS = ["go_unary", "go_concurrent", "go_stream"]
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def command(contender, bindir, url, workload, counts):
+    if contender in GO_CONTENDERS:
+        args = {"go_unary": [str(counts["unary"])],
+                "go_concurrent": [str(counts["concurrent"]), str(counts["inflight"])],
+                "go_stream": [str(counts["stream"])]}[workload]
+        return [os.path.join(bindir, "fastgpt-go-bench"), contender, url, workload] + args
     prog = {
         "libfastgpt": [os.path.join(bindir, "fastgpt_bench")],
         "reqwest": [os.path.join(bindir, "reqwest-baseline")],
@@ -56,11 +66,14 @@ def run(args):
     counts = json.loads(args.counts)
     failures = 0
     with open(args.out, "w") as out:
+        suites = [(WORKLOADS, CONTENDERS)]
+        if os.path.exists(os.path.join(args.bin, "fastgpt-go-bench")):
+            suites.append((GO_WORKLOADS, GO_CONTENDERS))
         for rnd in range(args.rounds):
-            for wi, workload in enumerate(WORKLOADS):
+            for wi, (workload, contenders) in enumerate((w, c) for ws, c in suites for w in ws):
                 # Rotate the order every round and workload so no contender always runs first.
-                k = (rnd + wi) % len(CONTENDERS)
-                for contender in CONTENDERS[k:] + CONTENDERS[:k]:
+                k = (rnd + wi) % len(contenders)
+                for contender in contenders[k:] + contenders[:k]:
                     cmd = command(contender, args.bin, args.mock_url, workload, counts)
                     mock0, child0, t0 = proc_cpu_s(args.mock_pid), children_cpu_s(), time.perf_counter()
                     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
@@ -86,7 +99,7 @@ def run(args):
 
 
 def summary(rec):
-    w = rec["workload"]
+    w = rec["workload"].replace("go_", "")
     if w == "unary":
         return "%.1f us/call" % (rec["secs"] / rec["n"] * 1e6)
     if w == "concurrent":
@@ -108,6 +121,22 @@ METRICS = [
     ("stream", "time to first event", "ms", lambda r: r["ttfe_ms"], False),
     ("open_streams", "RSS per open stream", "KB", lambda r: r["kb_per_stream"], False),
     ("cold", "client new + first call", "ms", lambda r: r["secs"] * 1e3, False),
+]
+
+GO_METRICS = [
+    ("go_unary", "time per call", "µs", lambda r: r["secs"] / r["n"] * 1e6, False),
+    ("go_unary", "client CPU per call", "µs", lambda r: r["client_cpu_s"] / r["n"] * 1e6, False),
+    ("go_concurrent", "throughput", "calls/s", lambda r: r["n"] / r["secs"], True),
+    ("go_concurrent", "client CPU per call", "µs", lambda r: r["client_cpu_s"] / r["n"] * 1e6, False),
+    ("go_stream", "throughput", "events/s", lambda r: r["n"] / r["secs"], True),
+    ("go_stream", "time to first event", "ms", lambda r: r["ttfe_ms"], False),
+]
+
+# The Go binding against the better of the two SDKs: (workload, metric, op, bound, text).
+GO_TARGETS = [
+    ("go_stream", "throughput", ">=", 3.0, "stream ≥ 3× the faster SDK's events/s"),
+    ("go_unary", "client CPU per call", "<=", 1.0, "unary CPU per call ≤ the leaner SDK's"),
+    ("go_concurrent", "throughput", ">=", 1.0, "64 in flight calls/s ≥ the faster tuned SDK's"),
 ]
 
 # (workload, metric name, contender or None for an absolute target, op, bound, text)
@@ -237,6 +266,8 @@ def report(args):
                counts.get("unary", {}).get("n", "?"), counts.get("concurrent", {}).get("n", "?"),
                counts.get("concurrent", {}).get("inflight", "?"), counts.get("stream", {}).get("n", "?"),
                counts.get("open_streams", {}).get("n", "?"), rounds)
+    go_lines, go_target_lines, go_missed = go_report(by)
+    missed += go_missed
     md = []
     md.append("# libfastgpt benchmark results%s\n" % (" (smoke run: small counts, targets not asserted)"
                                                        if args.smoke else ""))
@@ -245,6 +276,14 @@ def report(args):
     md.extend(lines)
     md.append("\n## Targets\n")
     md.extend(target_lines)
+    if go_lines:
+        md.append("\n## Go: the binding beside the Go OpenAI SDKs\n")
+        md.append("Chat completions on the mock's OpenAI-compatible `POST /api/v1/chat/completions` (bench/go: "
+                  "openai-go and go-openai with a tuned `http.Transport`, MaxIdleConnsPerHost ≥ 2 × in flight); "
+                  "same counts as above. Ratios: Go binding ÷ SDK.\n")
+        md.extend(go_lines)
+        md.append("")
+        md.extend(go_target_lines)
     md.append("\n## The mock's CPU use (CPU seconds per wall second of each run; 100%% = one core of %d)\n"
               % (os.cpu_count() or 0))
     md.extend(mock_lines)
@@ -258,6 +297,41 @@ def report(args):
     if args.assert_targets and missed:
         print("%d target(s) missed" % missed, file=sys.stderr)
         sys.exit(1)
+
+
+def go_report(by):
+    """The Go table and its targets; empty when no Go run was recorded."""
+    if not any(w in GO_WORKLOADS for w, _ in by):
+        return [], [], 0
+    med = {}
+    for workload, name, unit, fn, _ in GO_METRICS:
+        for c in GO_CONTENDERS:
+            rs = by.get((workload, c))
+            med[(workload, name, c)] = statistics.median(fn(r) for r in rs) if rs else None
+    sdks = GO_CONTENDERS[1:]
+    lines = ["| workload | metric | " + " | ".join(LABEL[c] for c in GO_CONTENDERS) + " | " +
+             " | ".join("÷ " + LABEL[c] for c in sdks) + " |",
+             "|---|---|" + "---:|" * (len(GO_CONTENDERS) + len(sdks))]
+    for workload, name, unit, fn, _ in GO_METRICS:
+        a = med[(workload, name, "go-libfastgpt")]
+        cells = [fmt(med[(workload, name, c)]) for c in GO_CONTENDERS]
+        ratios = []
+        for c in sdks:
+            b = med[(workload, name, c)]
+            ratios.append(fmt(a / b) + "×" if a is not None and b else "n/a")
+        lines.append("| %s | %s (%s) | %s | %s |" % (workload[3:], name, unit, " | ".join(cells), " | ".join(ratios)))
+    target_lines = ["| Go target | measured | met |", "|---|---:|:---:|"]
+    missed = 0
+    for workload, name, op, bound, text in GO_TARGETS:
+        higher = op == ">="
+        a = med[(workload, name, "go-libfastgpt")]
+        vals = [med[(workload, name, c)] for c in sdks if med[(workload, name, c)]]
+        best = (max(vals) if higher else min(vals)) if vals else None
+        v = a / best if a is not None and best else None
+        ok = v is not None and (v >= bound if higher else v <= bound)
+        missed += not ok
+        target_lines.append("| %s | %s | %s |" % (text, fmt(v) + "×" if v is not None else "n/a", "yes" if ok else "**no**"))
+    return lines, target_lines, missed
 
 
 def main():

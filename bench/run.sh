@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark suite: libfastgpt against raw reqwest, libcurl and Python httpx, side by side.
+# The benchmark suite: libfastgpt against raw reqwest, libcurl and Python httpx, side by side; its
+# Go binding against openai-go and go-openai (bench/go).
 #
 #   bench/run.sh            full run (make bench): release builds, 3 rounds, writes bench/results/latest.md
 #   bench/run.sh --smoke    small counts, 1 round, targets not asserted (make test-bench, CI)
@@ -65,6 +66,15 @@ cp "$out/reqwest-baseline" "$bin/"
   -Wl,-rpath,"$libdir" -lpthread -o "$bin/fastgpt_bench"
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/curl_bench.c -lcurl -o "$bin/curl_bench"
 strip -o "$bin/libfastgpt.stripped.so" "$out/libfastgpt.so"
+# The Go contenders (bench/go: the binding, openai-go, go-openai; versions pinned in its go.mod).
+# The binding's dev layout, pointed at this run's library ($libdir comes first, also in the rpath).
+rm -f "$bin/fastgpt-go-bench"
+if command -v go > /dev/null; then
+  (cd bench/go && CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir" go build -tags fastgpt_dev -o "$bin/fastgpt-go-bench" .) \
+    || echo "bench/run.sh: WARNING: bench/go did not build (module download?): no Go rows" >&2
+else
+  echo "bench/run.sh: WARNING: no go toolchain: no Go rows" >&2
+fi
 
 # 1000 open streams need 1000+ sockets in the client and in the mock.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

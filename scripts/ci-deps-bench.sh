@@ -17,3 +17,7 @@ fi
 if [[ "$(python3 -c 'import httpx; print(httpx.__version__)' 2>/dev/null || true)" != "$HTTPX_VERSION" ]]; then
   python3 -m pip install -q --disable-pip-version-check "httpx==$HTTPX_VERSION"
 fi
+# The Go contenders (bench/go: openai-go and go-openai, versions pinned in its go.mod/go.sum).
+if command -v go >/dev/null; then
+  (cd "$(dirname "$0")/../bench/go" && go mod download)
+fi

@@ -1,3 +1,9 @@
+//go:build fastgpt_bench
+
+// The C baseline of the Go-overhead benchmark. It is test-only C, so it is compiled only with
+// -tags fastgpt_bench (go test -tags fastgpt_dev,fastgpt_bench -bench CGet): never into a user's
+// binary.
+
 package fastgpt
 
 /*
@@ -16,11 +22,6 @@ static fastgpt_status fgo_bench_get_chat_histories(const fastgpt_client *client)
 */
 import "C"
 
-import (
-	"context"
-	"encoding/json"
-)
-
 // directGetChatHistories is the baseline of the Go-overhead benchmark: one C call of the blocking
 // endpoint with a constant request and no Go-side work (used only by tests).
 func (c *Client) directGetChatHistories() error {
@@ -30,26 +31,7 @@ func (c *Client) directGetChatHistories() error {
 	}
 	defer c.s.mu.RUnlock()
 	if st := C.fgo_bench_get_chat_histories(ptr); st != C.FASTGPT_OK {
-		return Status(st)
+		return &Error{Status: Status(st)}
 	}
 	return nil
-}
-
-// goLayerOnly does every step run does for one call except the C endpoint call itself: request
-// encoding, client lock, cancel token with its context wiring, and decoding data (a typical
-// result) into the typed struct. Used only by the overhead benchmark.
-func (c *Client) goLayerOnly(ctx context.Context, req any, data []byte) error {
-	js, err := marshalRequest(req)
-	if err != nil {
-		return err
-	}
-	_ = js
-	if _, err := c.s.acquire(); err != nil {
-		return err
-	}
-	_, release := c.s.newCancel(ctx)
-	release()
-	c.s.mu.RUnlock()
-	var out *ChatHistories
-	return json.Unmarshal(data, &out)
 }

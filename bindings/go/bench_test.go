@@ -22,19 +22,6 @@ func BenchmarkGetChatHistories(b *testing.B) {
 	}
 }
 
-// BenchmarkCGetChatHistoriesDirect is the same request made by one C call with a constant
-// string: the difference with BenchmarkGetChatHistories is the Go layer's overhead.
-func BenchmarkCGetChatHistoriesDirect(b *testing.B) {
-	c := newClient(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := c.DirectGetChatHistories(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkStreamChatCompletion streams 1000 events per iteration (events/s through the
 // callback, copy and channel hand-off).
 func BenchmarkStreamChatCompletion(b *testing.B) {

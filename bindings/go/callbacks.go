@@ -87,6 +87,9 @@ func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_
 	if testHookEvent != nil {
 		testHookEvent(&e)
 	}
+	// A full buffer blocks this library thread until the consumer reads. Once libfastgpt can pause
+	// an async operation, this is where it would pause instead (and Stream.Next resume it), so a
+	// goroutine that stops reading pins no thread.
 	select {
 	case st.events <- e:
 		return 0

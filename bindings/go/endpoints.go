@@ -33,18 +33,6 @@ const (
 	epRequest               endpoint = -1 // fastgpt_request (Do)
 )
 
-// CallOption modifies one call.
-type CallOption func(*callConfig)
-
-type callConfig struct {
-	into **Response
-}
-
-// WithResponseInto stores the raw result of the call (HTTP status, body, headers) in *dst,
-// whether the call succeeds or not (on failure *dst is left unchanged). For streams, Header
-// lookups are not available.
-func WithResponseInto(dst **Response) CallOption { return func(c *callConfig) { c.into = dst } }
-
 // CreateChatCompletion runs the app and returns the whole answer (see StreamChatCompletion for
 // the streamed form). It is never re-sent once its body may have reached the server.
 func (c *Client) CreateChatCompletion(ctx context.Context, req *ChatCompletionRequest, opts ...CallOption) (*ChatCompletion, error) {
@@ -124,14 +112,16 @@ func (c *Client) GetAppLogsTotal(ctx context.Context, req *GetAppLogsTotalReques
 // method is "GET", "POST", "PUT" or "DELETE"; path starts with "/api/" (no query string). req
 // (nil means {}) is marshalled to JSON and sent in the query for GET and DELETE, as the body
 // otherwise. The result (the envelope's data, else the whole body) is unmarshalled into out
-// unless out is nil; the raw Response is returned too.
+// unless out is nil (a mismatch is an *Error with StatusDecode, and the Response is still
+// returned); the raw Response is returned too, and also stored by WithResponseInto.
 func (c *Client) Do(ctx context.Context, method, path string, req, out any, opts ...CallOption) (*Response, error) {
 	var resp *Response
-	opts = append(opts, WithResponseInto(&resp))
-	raw, err := invoke(ctx, c, epRequest, method, path, req, opts)
-	if err == nil && out != nil {
-		err = json.Unmarshal(raw, out)
-	}
+	err := run(ctx, c, epRequest, method, path, req, opts, &resp, func(data []byte) error {
+		if out == nil || len(data) == 0 {
+			return nil
+		}
+		return json.Unmarshal(data, out)
+	})
 	return resp, err
 }
 
@@ -139,23 +129,13 @@ func (c *Client) Do(ctx context.Context, method, path string, req, out any, opts
 // result is decoded straight from the library's buffer (no intermediate copy).
 func call[T any](ctx context.Context, c *Client, ep endpoint, req any, opts []CallOption) (T, error) {
 	var out T
-	err := run(ctx, c, ep, "", "", req, opts, func(data []byte) error {
+	err := run(ctx, c, ep, "", "", req, opts, nil, func(data []byte) error {
 		if len(data) == 0 {
 			return nil
 		}
 		return json.Unmarshal(data, &out)
 	})
 	return out, err
-}
-
-// invoke runs a call and returns a Go copy of the result.
-func invoke(ctx context.Context, c *Client, ep endpoint, method, path string, req any, opts []CallOption) (json.RawMessage, error) {
-	var raw json.RawMessage
-	err := run(ctx, c, ep, method, path, req, opts, func(data []byte) error {
-		raw = bytesClone(data)
-		return nil
-	})
-	return raw, err
 }
 
 // marshalRequest encodes req as NUL-terminated JSON.
@@ -209,13 +189,36 @@ func (s *clientState) newCancel(ctx context.Context) (*cancelToken, func()) {
 	}
 }
 
-// run performs one blocking C call under ctx and hands the library-owned result data to decode
-// before the response is freed (or kept for WithResponseInto).
-func run(ctx context.Context, c *Client, ep endpoint, method, path string, req any, opts []CallOption, decode func([]byte) error) error {
-	var cfg callConfig
+// callSettings applies the options of one call; options that only a client takes yet are an
+// error (they will map onto a derived client once libfastgpt has per-call settings).
+func callSettings(opts []CallOption) (settings, error) {
+	var set settings
 	for _, o := range opts {
-		o(&cfg)
+		o(&set)
 	}
+	if set.clientOnly != "" {
+		return set, &Error{Status: StatusInvalidArgument, Message: set.clientOnly + " is a client option: pass it to NewClient (per-call use is not supported yet)"}
+	}
+	return set, nil
+}
+
+// withCallTimeout bounds ctx by the call's WithTimeout, if any (d <= 0: no bound).
+func withCallTimeout(ctx context.Context, set *settings) (context.Context, context.CancelFunc) {
+	if !set.hasTimeout || set.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, set.timeout)
+}
+
+// run performs one blocking C call under ctx and hands the library-owned result data to decode
+// before the response is freed (or kept for WithResponseInto and for Do's own result, doResp).
+func run(ctx context.Context, c *Client, ep endpoint, method, path string, req any, opts []CallOption, doResp **Response, decode func([]byte) error) error {
+	set, err := callSettings(opts)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := withCallTimeout(ctx, &set)
+	defer cancel()
 	if ctx.Err() != nil {
 		return ctxError(ctx)
 	}
@@ -243,11 +246,17 @@ func run(ctx context.Context, c *Client, ep endpoint, method, path string, req a
 	s.mu.RUnlock()
 	runtime.KeepAlive(c)
 	if st != C.FASTGPT_OK {
-		return withCause(takeError(st, cerr), ctx, s.base)
+		return cancelledBy(takeError(st, cerr), ctx, s.base, false)
 	}
 	err = decode(responseData(resp))
-	if cfg.into != nil {
-		*cfg.into = newResponse(resp, true)
+	if set.into != nil || doResp != nil {
+		r := newResponse(resp, true)
+		if set.into != nil {
+			*set.into = r
+		}
+		if doResp != nil {
+			*doResp = r
+		}
 	} else {
 		C.fastgpt_response_free(resp)
 	}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	fastgpt "github.com/libfastgpt/libfastgpt/bindings/go"
 )
@@ -22,7 +23,7 @@ func TestCreateChatCompletion(t *testing.T) {
 	if got.Text() != "Echo: hello there" || got.ID != chatID || got.Choices[0].FinishReason != "stop" {
 		t.Fatalf("unexpected completion %+v", got)
 	}
-	if got.Choices[0].Message.Role != "assistant" {
+	if got.Choices[0].Message.Role != fastgpt.RoleAssistant {
 		t.Fatalf("role %q", got.Choices[0].Message.Role)
 	}
 }
@@ -123,7 +124,7 @@ func TestChatLifecycle(t *testing.T) {
 		return nil
 	}
 	h := findChat()
-	if h == nil || h.Title != "first question" || h.AppID != appID || h.UpdateTime == "" {
+	if h == nil || h.Title != "first question" || h.AppID != appID || h.UpdateTime.IsZero() || time.Since(h.UpdateTime.Time) > time.Hour || h.UpdateTime.Raw == "" {
 		t.Fatalf("history %+v", h)
 	}
 
@@ -154,7 +155,7 @@ func TestChatLifecycle(t *testing.T) {
 		t.Fatalf("record detail %+v", nodes)
 	}
 
-	if err := c.SendFeedback(ctx, &fastgpt.SendFeedbackRequest{AppID: appID, ChatID: chatID, DataID: dataID, UserGoodFeedback: ptr("great")}); err != nil {
+	if err := c.SendFeedback(ctx, &fastgpt.SendFeedbackRequest{AppID: appID, ChatID: chatID, DataID: dataID, UserGoodFeedback: fastgpt.String("great")}); err != nil {
 		t.Fatal(err)
 	}
 	recs, _ = c.GetChatRecords(ctx, &fastgpt.GetChatRecordsRequest{AppID: appID, ChatID: chatID})
@@ -170,7 +171,7 @@ func TestChatLifecycle(t *testing.T) {
 		t.Fatalf("questions %q", qs)
 	}
 
-	if err := c.UpdateChatHistory(ctx, &fastgpt.UpdateChatHistoryRequest{AppID: appID, ChatID: chatID, CustomTitle: ptr("Renamed"), Top: ptr(true)}); err != nil {
+	if err := c.UpdateChatHistory(ctx, &fastgpt.UpdateChatHistoryRequest{AppID: appID, ChatID: chatID, CustomTitle: fastgpt.String("Renamed"), Top: fastgpt.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}
 	if h := findChat(); h == nil || h.CustomTitle != "Renamed" || !h.Top {

@@ -3,6 +3,7 @@ package fastgpt_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
@@ -64,7 +65,7 @@ func TestInvalidRequest(t *testing.T) {
 	if _, err := c.Do(context.Background(), "PATCH", "/api/x", nil, nil); !errors.Is(err, fastgpt.ErrInvalidArgument) {
 		t.Fatalf("Do PATCH: %v", err)
 	}
-	if _, err := c.Do(context.Background(), "GET", "/api/x", func() {}, nil); !errors.Is(err, fastgpt.StatusInvalidJSON) {
+	if _, err := c.Do(context.Background(), "GET", "/api/x", func() {}, nil); !errors.Is(err, fastgpt.ErrInvalidJSON) {
 		t.Fatalf("unencodable request: %v", err)
 	}
 }
@@ -263,5 +264,118 @@ func TestCleanupFreesUnclosedClient(t *testing.T) {
 	}
 	if n := fastgpt.LiveClients(); n > before {
 		t.Fatalf("%d unclosed client(s) never freed", n-before)
+	}
+}
+
+// Every failure is a *fastgpt.Error whose message is said once.
+func TestErrorsAreUniform(t *testing.T) {
+	c, err := fastgpt.NewClient(fastgpt.WithBaseURL(baseURL), fastgpt.WithAPIKey(mockKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	ctx := context.Background()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	live := newClient(t)
+	_, badClient := fastgpt.NewClient(fastgpt.WithBaseURL("not a url"))
+	_, closedCall := c.GetChatHistories(ctx, &fastgpt.GetChatHistoriesRequest{AppID: appID})
+	_, closedDo := c.Do(ctx, "GET", "/api/core/chat/init", nil, nil)
+	_, closedStream := c.StreamChatCompletion(ctx, ask("x")).Wait()
+	_, precancelled := live.GetChatHistories(cancelled, &fastgpt.GetChatHistoriesRequest{AppID: appID})
+	_, badRequest := live.Do(ctx, "GET", "/api/x", func() {}, nil)
+	var wrong int
+	_, decodeDo := live.Do(ctx, "POST", "/api/core/chat/getHistories", map[string]any{"appId": appID}, &wrong)
+	for name, err := range map[string]error{"NewClient": badClient, "closed call": closedCall, "closed Do": closedDo,
+		"closed stream": closedStream, "cancelled ctx": precancelled, "unencodable request": badRequest, "Do decode": decodeDo} {
+		var e *fastgpt.Error
+		if !errors.As(err, &e) {
+			t.Errorf("%s: %T %v is not a *fastgpt.Error", name, err, err)
+			continue
+		}
+		if err.Error() != "fastgpt: "+e.Message || strings.Count(err.Error(), "fastgpt") != 1 {
+			t.Errorf("%s: message %q (Message %q)", name, err.Error(), e.Message)
+		}
+	}
+	for name, err := range map[string]error{"closed call": closedCall, "closed Do": closedDo, "closed stream": closedStream} {
+		if !errors.Is(err, fastgpt.ErrClosed) || !errors.Is(err, fastgpt.ErrCancelled) || errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if !errors.Is(decodeDo, fastgpt.ErrDecode) || !errors.Is(badRequest, fastgpt.ErrInvalidJSON) {
+		t.Errorf("decode %v, encode %v", decodeDo, badRequest)
+	}
+	if errors.Is(precancelled, fastgpt.ErrClosed) || !errors.Is(precancelled, context.Canceled) {
+		t.Errorf("cancelled: %v", precancelled)
+	}
+}
+
+// A Status is a value, not an error: it prints as the library's description.
+func TestStatusIsNotAnError(t *testing.T) {
+	if _, ok := any(fastgpt.StatusAuth).(error); ok {
+		t.Fatal("Status implements error")
+	}
+	if s := fmt.Sprint(fastgpt.StatusAuth); strings.HasPrefix(s, "fastgpt:") || !strings.Contains(s, "authentication") {
+		t.Fatalf("%%v of a Status: %q", s)
+	}
+}
+
+// The Is* helpers and errors.Is agree on every kind of failure, timeouts included.
+func TestHelpersAgreeWithErrorsIs(t *testing.T) {
+	slow := newClient(t, fastgpt.WithMaxRetries(0), fastgpt.WithHeader("x-mock-fault", "slow_first_byte=3000"))
+	req := &fastgpt.GetChatHistoriesRequest{AppID: appID}
+	deadline, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, ctxDeadline := slow.GetChatHistories(deadline, req)
+	cancelled, cancel2 := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel2)
+	_, ctxCancel := slow.GetChatHistories(cancelled, req)
+	_, libTimeout := newClient(t, fastgpt.WithTimeout(100*time.Millisecond), fastgpt.WithMaxRetries(0),
+		fastgpt.WithHeader("x-mock-fault", "slow_first_byte=3000")).GetChatHistories(context.Background(), req)
+	_, auth := newClient(t, fastgpt.WithAPIKey("fastgpt-nope")).GetChatHistories(context.Background(), req)
+	_, quota := newClient(t, fastgpt.WithMaxRetries(0), fastgpt.WithHeader("x-mock-fault", "envelope=510")).GetChatHistories(context.Background(), req)
+
+	type pair struct {
+		helper   func(error) bool
+		sentinel error
+	}
+	helpers := map[string]pair{
+		"timeout": {fastgpt.IsTimeout, fastgpt.ErrTimeout}, "cancelled": {fastgpt.IsCancelled, fastgpt.ErrCancelled},
+		"auth": {fastgpt.IsAuth, fastgpt.ErrAuth}, "quota": {fastgpt.IsQuota, fastgpt.ErrQuota},
+		"rate": {fastgpt.IsRateLimited, fastgpt.ErrRateLimited},
+	}
+	want := map[string]map[string]bool{
+		"ctx deadline": {"timeout": true, "cancelled": true}, "ctx cancel": {"cancelled": true},
+		"library timeout": {"timeout": true}, "auth": {"auth": true}, "quota": {"quota": true},
+	}
+	for name, err := range map[string]error{"ctx deadline": ctxDeadline, "ctx cancel": ctxCancel,
+		"library timeout": libTimeout, "auth": auth, "quota": quota} {
+		for h, p := range helpers {
+			if got, is := p.helper(err), errors.Is(err, p.sentinel); got != is || got != want[name][h] {
+				t.Errorf("%s (%v): Is%s %v, errors.Is %v, want %v", name, err, h, got, is, want[name][h])
+			}
+		}
+		var e *fastgpt.Error
+		if errors.As(err, &e) && e.Timeout() != fastgpt.IsTimeout(err) {
+			t.Errorf("%s: Timeout() disagrees", name)
+		}
+	}
+	if !errors.Is(ctxDeadline, context.DeadlineExceeded) || errors.Is(libTimeout, context.DeadlineExceeded) {
+		t.Errorf("deadline %v, library timeout %v", ctxDeadline, libTimeout)
+	}
+}
+
+// Do stores its Response through the caller's WithResponseInto too.
+func TestDoHonoursResponseInto(t *testing.T) {
+	c := newClient(t)
+	var raw *fastgpt.Response
+	var out fastgpt.ChatHistories
+	resp, err := c.Do(context.Background(), "POST", "/api/core/chat/getHistories",
+		map[string]any{"appId": appID, "pageSize": 1}, &out, fastgpt.WithResponseInto(&raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw == nil || raw != resp || raw.StatusCode != 200 || raw.Header("content-type") == "" {
+		t.Fatalf("WithResponseInto got %+v, Do returned %+v", raw, resp)
 	}
 }

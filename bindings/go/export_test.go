@@ -1,6 +1,9 @@
 package fastgpt
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // LiveHandles is the number of cgo.Handles not deleted yet.
 func LiveHandles() int64 { return liveHandles.Load() }
@@ -8,13 +11,23 @@ func LiveHandles() int64 { return liveHandles.Load() }
 // SetTestHookEvent installs a function run inside the stream callback for every event.
 func SetTestHookEvent(f func(*Event)) { testHookEvent = f }
 
-// DirectGetChatHistories calls fastgpt_get_chat_histories with a fixed C string, without any of
-// the Go layer (no JSON encoding or decoding, no context), for the overhead benchmark.
-func (c *Client) DirectGetChatHistories() error { return c.directGetChatHistories() }
-
-// GoLayerOnly runs the Go side of one call without the C endpoint call (overhead benchmark).
+// GoLayerOnly does every step run does for one call except the C endpoint call itself: request
+// encoding, client lock, cancel token with its context wiring, and decoding data (a typical
+// result) into the typed struct (overhead benchmark).
 func (c *Client) GoLayerOnly(ctx context.Context, req any, data []byte) error {
-	return c.goLayerOnly(ctx, req, data)
+	js, err := marshalRequest(req)
+	if err != nil {
+		return err
+	}
+	_ = js
+	if _, err := c.s.acquire(); err != nil {
+		return err
+	}
+	_, release := c.s.newCancel(ctx)
+	release()
+	c.s.mu.RUnlock()
+	var out *ChatHistories
+	return json.Unmarshal(data, &out)
 }
 
 // LiveClients is the number of native clients not freed yet.

@@ -7,10 +7,12 @@
 package fastgpt
 
 /*
-#cgo !fastgpt_system CFLAGS: -I${SRCDIR}/../../include
-#cgo !fastgpt_system,!fastgpt_static LDFLAGS: -L${SRCDIR}/../../target/debug -lfastgpt -Wl,-rpath,${SRCDIR}/../../target/debug
-#cgo !fastgpt_system,fastgpt_static LDFLAGS: ${SRCDIR}/../../target/release/libfastgpt.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
-#cgo fastgpt_system pkg-config: fastgpt
+#cgo !fastgpt_dev,!fastgpt_static pkg-config: fastgpt
+#cgo !fastgpt_dev,fastgpt_static pkg-config: --static fastgpt
+#cgo !fastgpt_dev,fastgpt_static LDFLAGS: -Wl,-Bstatic -lfastgpt -Wl,-Bdynamic -Wl,--as-needed
+#cgo fastgpt_dev CFLAGS: -I${SRCDIR}/../../include
+#cgo fastgpt_dev,!fastgpt_static LDFLAGS: -L${SRCDIR}/../../target/debug -lfastgpt -Wl,-rpath,${SRCDIR}/../../target/debug
+#cgo fastgpt_dev,fastgpt_static LDFLAGS: ${SRCDIR}/../../target/release/libfastgpt.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
 #include "shims.h"
 */
 import "C"
@@ -18,7 +20,6 @@ import "C"
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -31,9 +32,6 @@ func Version() string { return C.GoString(C.fastgpt_version()) }
 
 // liveClients counts native clients not freed yet (tests check the cleanup safety net).
 var liveClients atomic.Int64
-
-// ErrClosed is returned by calls made on (or cancelled by) a closed Client.
-var ErrClosed = errors.New("fastgpt: client is closed")
 
 // config is the JSON configuration handed to fastgpt_client_new; nil/empty fields are left to the
 // library's defaults (which read $FASTGPT_BASE_URL and $FASTGPT_API_KEY).
@@ -54,69 +52,151 @@ type config struct {
 	DangerAcceptInvalidCerts bool              `json:"danger_accept_invalid_certs,omitempty"`
 }
 
-// Option configures a Client (see NewClient).
-type Option func(*config)
+// settings collects the options of NewClient or of one call.
+type settings struct {
+	cfg config
+	// clientOnly names the first option that only a client can take so far (see CallOption).
+	clientOnly string
+	// timeout is WithTimeout's value (hasTimeout: it was given); per call it becomes a context
+	// deadline.
+	timeout    time.Duration
+	hasTimeout bool
+	// into is WithResponseInto's destination (per call only).
+	into **Response
+}
 
-func ms(d time.Duration) *int64 { v := d.Milliseconds(); return &v }
+// Option configures a Client when passed to NewClient, or one call when passed to a method (then
+// called a CallOption). Every option applies to a client; per call, WithTimeout and
+// WithResponseInto apply today, and the others are rejected with StatusInvalidArgument (they
+// need per-call client settings, which libfastgpt does not offer yet).
+type Option func(*settings)
+
+// CallOption is an Option given to one call (the trailing ...CallOption of every method).
+type CallOption = Option
+
+func clientOption(name string, f func(*config)) Option {
+	return func(s *settings) {
+		if s.clientOnly == "" {
+			s.clientOnly = name
+		}
+		f(&s.cfg)
+	}
+}
+
+// maxMS is the longest duration libfastgpt accepts (7 days); WithTimeout(0) means "none" and
+// becomes this.
+const maxMS = 7 * 24 * 3600 * 1000
+
+// ms converts d to whole milliseconds for the library: rounded up (so 1µs is 1ms, not a
+// rejected 0), at most maxMS, and d <= 0 (no limit) becomes maxMS.
+func ms(d time.Duration) *int64 {
+	var v int64
+	switch {
+	case d <= 0 || d >= maxMS*time.Millisecond:
+		v = maxMS
+	default:
+		v = int64((d + time.Millisecond - 1) / time.Millisecond)
+	}
+	return &v
+}
 
 // WithBaseURL sets the server (default $FASTGPT_BASE_URL, else http://localhost:3000);
 // "https://host", ".../api" and ".../api/v1" are all accepted.
-func WithBaseURL(url string) Option { return func(c *config) { c.BaseURL = url } }
+func WithBaseURL(url string) Option {
+	return clientOption("WithBaseURL", func(c *config) { c.BaseURL = url })
+}
 
 // WithAPIKey sets the API key sent as "Authorization: Bearer" (default $FASTGPT_API_KEY).
-func WithAPIKey(key string) Option { return func(c *config) { c.APIKey = key } }
+func WithAPIKey(key string) Option {
+	return clientOption("WithAPIKey", func(c *config) { c.APIKey = key })
+}
 
-// WithTimeout bounds a whole unary call including retries, and a stream until its headers
-// (default 10 minutes). A context deadline applies as well.
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.TimeoutMS = ms(d) } }
+// WithTimeout bounds a call. For a client (default 10 minutes): a whole unary call including its
+// retries, and a stream until its headers (then WithStreamIdleTimeout applies). For one call: the
+// whole call, streams included, like a context deadline (the error then matches ErrTimeout and
+// context.DeadlineExceeded). d <= 0 means no timeout; durations are rounded up to the
+// millisecond. A context deadline applies as well.
+func WithTimeout(d time.Duration) Option {
+	return func(s *settings) {
+		s.cfg.TimeoutMS = ms(d)
+		s.timeout, s.hasTimeout = d, true
+	}
+}
 
-// WithConnectTimeout bounds connection set-up (default 10s).
+// WithConnectTimeout bounds connection set-up (default 10s; d <= 0 means none). Client only.
 func WithConnectTimeout(d time.Duration) Option {
-	return func(c *config) { c.ConnectTimeoutMS = ms(d) }
+	return clientOption("WithConnectTimeout", func(c *config) { c.ConnectTimeoutMS = ms(d) })
 }
 
-// WithStreamIdleTimeout bounds the silence between two reads of a stream (default 60s).
+// WithStreamIdleTimeout bounds the silence between two reads of a stream (default 60s; d <= 0
+// means none). Client only.
 func WithStreamIdleTimeout(d time.Duration) Option {
-	return func(c *config) { c.StreamIdleTimeoutMS = ms(d) }
+	return clientOption("WithStreamIdleTimeout", func(c *config) { c.StreamIdleTimeoutMS = ms(d) })
 }
 
-// WithMaxRetries sets how many times a failed request is retried (default 2; 0 disables retries).
-func WithMaxRetries(n int) Option { return func(c *config) { c.MaxRetries = &n } }
+// WithMaxRetries sets how many times a failed request is retried (default 2; 0 disables
+// retries). Client only.
+func WithMaxRetries(n int) Option {
+	return clientOption("WithMaxRetries", func(c *config) { c.MaxRetries = &n })
+}
 
 // WithMaxRetryDelay caps the wait before a retry; a longer server-requested Retry-After is not
-// waited for (default 60s).
+// waited for (default 60s; d <= 0: no wait). Client only.
 func WithMaxRetryDelay(d time.Duration) Option {
-	return func(c *config) { c.MaxRetryDelayMS = ms(d) }
+	return clientOption("WithMaxRetryDelay", func(c *config) {
+		v := int64(0) // d <= 0: retry at once
+		if d > 0 {
+			v = *ms(d)
+		}
+		c.MaxRetryDelayMS = &v
+	})
 }
 
-// WithHeader adds a header to every request (not Authorization: use WithAPIKey).
+// WithHeader adds a header to every request (not Authorization: use WithAPIKey). Client only.
 func WithHeader(name, value string) Option {
-	return func(c *config) {
+	return clientOption("WithHeader", func(c *config) {
 		if c.Headers == nil {
 			c.Headers = map[string]string{}
 		}
 		c.Headers[name] = value
-	}
+	})
 }
 
-// WithUserAgent replaces the User-Agent (default "libfastgpt/<version>").
-func WithUserAgent(ua string) Option { return func(c *config) { c.UserAgent = ua } }
+// WithUserAgent replaces the User-Agent (default "libfastgpt/<version>"). Client only.
+func WithUserAgent(ua string) Option {
+	return clientOption("WithUserAgent", func(c *config) { c.UserAgent = ua })
+}
 
 // WithProxy sends every request through the proxy at url (http://, https:// or socks5://).
-// Environment proxy variables are not used.
-func WithProxy(url string) Option { return func(c *config) { c.Proxy = url } }
+// Environment proxy variables are not used. Client only.
+func WithProxy(url string) Option {
+	return clientOption("WithProxy", func(c *config) { c.Proxy = url })
+}
 
-// WithMaxEventBytes limits one SSE event (default 16 MiB).
-func WithMaxEventBytes(n int64) Option { return func(c *config) { c.MaxEventBytes = &n } }
+// WithMaxEventBytes limits one SSE event (default 16 MiB). Client only.
+func WithMaxEventBytes(n int64) Option {
+	return clientOption("WithMaxEventBytes", func(c *config) { c.MaxEventBytes = &n })
+}
 
-// WithMaxResponseBytes limits a unary body (default 64 MiB).
-func WithMaxResponseBytes(n int64) Option { return func(c *config) { c.MaxResponseBytes = &n } }
+// WithMaxResponseBytes limits a unary body (default 64 MiB). Client only.
+func WithMaxResponseBytes(n int64) Option {
+	return clientOption("WithMaxResponseBytes", func(c *config) { c.MaxResponseBytes = &n })
+}
 
-// WithCACertPEM adds trusted root certificates (PEM text).
-func WithCACertPEM(pem string) Option { return func(c *config) { c.CACertPEM = pem } }
+// WithCACertPEM adds trusted root certificates (PEM text). Client only.
+func WithCACertPEM(pem string) Option {
+	return clientOption("WithCACertPEM", func(c *config) { c.CACertPEM = pem })
+}
 
-// WithInsecureSkipVerify turns off TLS certificate verification. For tests only.
-func WithInsecureSkipVerify() Option { return func(c *config) { c.DangerAcceptInvalidCerts = true } }
+// WithInsecureSkipVerify turns off TLS certificate verification. For tests only. Client only.
+func WithInsecureSkipVerify() Option {
+	return clientOption("WithInsecureSkipVerify", func(c *config) { c.DangerAcceptInvalidCerts = true })
+}
+
+// WithResponseInto stores the raw result of a successful call (HTTP status, body, headers) in
+// *dst; on failure *dst is left unchanged. For streams, Header lookups are not available. Per
+// call only.
+func WithResponseInto(dst **Response) CallOption { return func(s *settings) { s.into = dst } }
 
 // Client is a FastGPT client. It is safe for concurrent use.
 type Client struct {
@@ -135,13 +215,16 @@ type clientState struct {
 // NewClient creates a client. No network I/O happens here; a bad option (for example a
 // malformed base URL) is reported as an *Error with StatusInvalidArgument.
 func NewClient(opts ...Option) (*Client, error) {
-	var cfg config
+	var set settings
 	for _, o := range opts {
-		o(&cfg)
+		o(&set)
 	}
-	js, err := json.Marshal(&cfg)
+	if set.into != nil {
+		return nil, &Error{Status: StatusInvalidArgument, Message: "WithResponseInto applies to a call, not to NewClient"}
+	}
+	js, err := json.Marshal(&set.cfg)
 	if err != nil {
-		return nil, err
+		return nil, &Error{Status: StatusInvalidJSON, Message: "cannot encode the configuration: " + err.Error()}
 	}
 	js = append(js, 0)
 	var ptr *C.fastgpt_client
@@ -183,7 +266,7 @@ func (s *clientState) acquire() (*C.fastgpt_client, error) {
 	s.mu.RLock()
 	if s.ptr == nil {
 		s.mu.RUnlock()
-		return nil, ErrClosed
+		return nil, closedError()
 	}
 	return s.ptr, nil
 }

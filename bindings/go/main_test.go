@@ -121,8 +121,6 @@ func ask(q string) *fastgpt.ChatCompletionRequest {
 	return &fastgpt.ChatCompletionRequest{Messages: []fastgpt.ChatMessage{fastgpt.UserMessage(q)}}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestVersion(t *testing.T) {
 	if v := fastgpt.Version(); !strings.HasPrefix(v, "0.") {
 		t.Fatalf("Version() = %q", v)

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"iter"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -18,38 +19,57 @@ import (
 // EventKind is the kind of a stream event (FASTGPT_EVENT_*).
 type EventKind uint32
 
-// The event kinds.
+// The event kinds, with the values of fastgpt.h (FASTGPT_EVENT_*).
 const (
 	// EventAnswer: an answer delta (Text), a reasoning delta (Reasoning), a heartbeat or the stop
 	// chunk (both empty).
-	EventAnswer EventKind = C.FASTGPT_EVENT_ANSWER
+	EventAnswer EventKind = 1
 	// EventFastAnswer: a fixed reply node's text (Text).
-	EventFastAnswer EventKind = C.FASTGPT_EVENT_FAST_ANSWER
+	EventFastAnswer EventKind = 2
 	// EventFlowNodeStatus: a workflow node started ({"status":"running","name":...}).
-	EventFlowNodeStatus EventKind = C.FASTGPT_EVENT_FLOW_NODE_STATUS
+	EventFlowNodeStatus EventKind = 3
 	// EventFlowNodeResponse: one node's response object (v2 endpoint).
-	EventFlowNodeResponse EventKind = C.FASTGPT_EVENT_FLOW_NODE_RESPONSE
+	EventFlowNodeResponse EventKind = 4
 	// EventFlowResponses: all node responses, after [DONE] in detail mode.
-	EventFlowResponses EventKind = C.FASTGPT_EVENT_FLOW_RESPONSES
+	EventFlowResponses EventKind = 5
 	// EventToolCall: the model started a tool call.
-	EventToolCall EventKind = C.FASTGPT_EVENT_TOOL_CALL
+	EventToolCall EventKind = 6
 	// EventToolParams: a delta of a tool call's arguments.
-	EventToolParams EventKind = C.FASTGPT_EVENT_TOOL_PARAMS
+	EventToolParams EventKind = 7
 	// EventToolResponse: a tool's result.
-	EventToolResponse EventKind = C.FASTGPT_EVENT_TOOL_RESPONSE
+	EventToolResponse EventKind = 8
 	// EventInteractive: the workflow paused for user input.
-	EventInteractive EventKind = C.FASTGPT_EVENT_INTERACTIVE
+	EventInteractive EventKind = 9
 	// EventUpdateVariables: the whole current variable map.
-	EventUpdateVariables EventKind = C.FASTGPT_EVENT_UPDATE_VARIABLES
+	EventUpdateVariables EventKind = 10
 	// EventWorkflowDuration: {"durationSeconds": ...}.
-	EventWorkflowDuration EventKind = C.FASTGPT_EVENT_WORKFLOW_DURATION
+	EventWorkflowDuration EventKind = 11
 	// EventError: an `event: error` frame (Err is set); the stream then ends with that error.
-	EventError EventKind = C.FASTGPT_EVENT_ERROR
+	EventError EventKind = 12
 	// EventDone: the [DONE] marker.
-	EventDone EventKind = C.FASTGPT_EVENT_DONE
-	// EventUnknown: an event name this version does not know, passed through raw.
-	EventUnknown EventKind = C.FASTGPT_EVENT_UNKNOWN
+	EventDone EventKind = 13
+	// EventUnknown: an event name this version does not know, passed through raw (Name, Data).
+	EventUnknown EventKind = 14
 )
+
+// The constants above must equal fastgpt.h's (a mismatch does not compile).
+func _() {
+	var x [1]struct{}
+	_ = x[EventAnswer-C.FASTGPT_EVENT_ANSWER]
+	_ = x[EventFastAnswer-C.FASTGPT_EVENT_FAST_ANSWER]
+	_ = x[EventFlowNodeStatus-C.FASTGPT_EVENT_FLOW_NODE_STATUS]
+	_ = x[EventFlowNodeResponse-C.FASTGPT_EVENT_FLOW_NODE_RESPONSE]
+	_ = x[EventFlowResponses-C.FASTGPT_EVENT_FLOW_RESPONSES]
+	_ = x[EventToolCall-C.FASTGPT_EVENT_TOOL_CALL]
+	_ = x[EventToolParams-C.FASTGPT_EVENT_TOOL_PARAMS]
+	_ = x[EventToolResponse-C.FASTGPT_EVENT_TOOL_RESPONSE]
+	_ = x[EventInteractive-C.FASTGPT_EVENT_INTERACTIVE]
+	_ = x[EventUpdateVariables-C.FASTGPT_EVENT_UPDATE_VARIABLES]
+	_ = x[EventWorkflowDuration-C.FASTGPT_EVENT_WORKFLOW_DURATION]
+	_ = x[EventError-C.FASTGPT_EVENT_ERROR]
+	_ = x[EventDone-C.FASTGPT_EVENT_DONE]
+	_ = x[EventUnknown-C.FASTGPT_EVENT_UNKNOWN]
+}
 
 var kindNames = map[EventKind]string{
 	EventAnswer: "answer", EventFastAnswer: "fastAnswer", EventFlowNodeStatus: "flowNodeStatus",
@@ -60,16 +80,13 @@ var kindNames = map[EventKind]string{
 	EventUnknown: "unknown",
 }
 
+// String returns FastGPT's name of the kind ("answer", "flowNodeStatus", ...), or
+// "EventKind(N)" for a value this version does not know.
 func (k EventKind) String() string {
 	if s, ok := kindNames[k]; ok {
 		return s
 	}
-	return "EventKind(" + itoa(int(k)) + ")"
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+	return "EventKind(" + strconv.FormatUint(uint64(k), 10) + ")"
 }
 
 // Event is one event of a stream. Its memory belongs to Go (copied from the library).
@@ -94,22 +111,30 @@ type Event struct {
 // or with Next/Event/Err. Close it when done (All does so itself); closing early aborts the
 // request. Response returns the accumulated answer once the stream has ended. A Stream must not
 // be used by several goroutines at once, except Close.
+//
+// A Stream keeps its Client alive (the client is not collected while the stream is in use), and
+// its context rules: once the context is done, Next returns false and Err matches ErrCancelled
+// and the context's error, even if events were still buffered.
 type Stream struct {
 	*streamState
+	client  *Client // keeps the client (and its native handle) alive as long as the stream
 	cleanup runtime.Cleanup
 	cur     Event
+	ended   bool  // Next returned false: nothing more is delivered
+	endErr  error // the error decided when Next ended (nil: ask the state)
 }
 
 // streamState is what the library's callback reaches through the cgo.Handle. It never points to
 // the Stream, so an abandoned Stream is collected and its cleanup aborts the request.
 type streamState struct {
-	events chan Event
-	closed chan struct{} // closed by Close: the callback stops delivering and aborts
-	done   chan struct{} // closed once COMPLETE was handled
-	ctx    context.Context
-	base   context.Context
-	tok    *cancelToken
-	detach func() // stops the token's triggers and frees it
+	events    chan Event
+	closed    chan struct{} // closed by Close: the callback stops delivering and aborts
+	done      chan struct{} // closed once COMPLETE was handled
+	ctx       context.Context
+	ctxCancel context.CancelFunc // releases a per-call WithTimeout (after done)
+	base      context.Context
+	tok       *cancelToken
+	detach    func() // stops the token's triggers and frees it
 
 	closeOnce  sync.Once
 	finishOnce sync.Once
@@ -138,7 +163,7 @@ func (s *streamState) finishLocked(final, body []byte, status int, err *Error) {
 		err = &Error{Status: StatusPanic, Message: "panic in the stream callback: " + *p}
 	}
 	if err != nil {
-		s.err = withCause(err, s.ctx, s.base)
+		s.err = cancelledBy(err, s.ctx, s.base, s.userClose.Load())
 	} else {
 		var cc ChatCompletion
 		if e := json.Unmarshal(final, &cc); e != nil {
@@ -164,40 +189,51 @@ func (s *streamState) close() {
 		close(s.closed)
 	})
 	<-s.done
+	s.ctxCancel()
 }
 
 // StreamChatCompletion starts a streamed chat completion. The returned Stream is never nil: a
 // failure to start is reported by its Err (and by the iterator) without any event.
 //
 // The stream is bounded by ctx (its cancellation or deadline ends the stream with an error that
-// matches context.Canceled or context.DeadlineExceeded), by WithTimeout until the headers, and by
+// matches ErrCancelled and context.Canceled or context.DeadlineExceeded), by a per-call
+// WithTimeout (the whole stream), by the client's WithTimeout until the headers, and by
 // WithStreamIdleTimeout between reads.
-func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRequest) *Stream {
+func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRequest, opts ...CallOption) *Stream {
 	st := &streamState{
-		events: make(chan Event, 64),
-		closed: make(chan struct{}),
-		done:   make(chan struct{}),
-		ctx:    ctx,
-		base:   c.s.base,
+		events:    make(chan Event, 64),
+		closed:    make(chan struct{}),
+		done:      make(chan struct{}),
+		ctxCancel: func() {},
+		base:      c.s.base,
 	}
-	s := &Stream{streamState: st}
+	st.ctx = ctx
+	s := &Stream{streamState: st, client: c}
 	s.cleanup = runtime.AddCleanup(s, func(st *streamState) { st.close() }, st)
-	fail := func(err error) *Stream {
-		st.finish(nil, nil, 0, err.(*Error))
+	fail := func(err *Error) *Stream {
+		st.finish(nil, nil, 0, err)
 		return s
 	}
-	if ctx.Err() != nil {
-		return fail(ctxError(ctx))
+	set, err := callSettings(opts)
+	if err != nil {
+		return fail(err.(*Error))
+	}
+	st.ctx, st.ctxCancel = withCallTimeout(ctx, &set)
+	if set.into != nil {
+		return fail(&Error{Status: StatusInvalidArgument, Message: "WithResponseInto does not apply to a stream: use Stream.Raw"})
+	}
+	if st.ctx.Err() != nil {
+		return fail(ctxError(st.ctx))
 	}
 	js, err := marshalRequest(req)
 	if err != nil {
-		return fail(err)
+		return fail(err.(*Error))
 	}
 	ptr, err := c.s.acquire()
 	if err != nil {
-		return fail(&Error{Status: StatusCancelled, Message: "client is closed", cause: ErrClosed})
+		return fail(err.(*Error))
 	}
-	st.tok, st.detach = c.s.newCancel(ctx)
+	st.tok, st.detach = c.s.newCancel(st.ctx)
 	h := newHandle(st)
 	var cerr *C.fastgpt_error
 	rc := C.fgo_stream_start(ptr, (*C.char)(unsafe.Pointer(&js[0])), st.tok.p, C.uintptr_t(h), &cerr)
@@ -212,37 +248,91 @@ func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRe
 }
 
 // Next waits for the next event and reports whether there is one; after false, Err tells why
-// the stream ended (nil at a normal end).
+// the stream ended (nil at a normal end or after Close). Next returns false once the stream was
+// closed, and once its context is done (even with events still buffered).
 func (s *Stream) Next() bool {
-	ev, ok := <-s.events
-	if !ok {
-		<-s.done // events is closed just before done: wait for the result to be published
+	if s.ended {
 		return false
 	}
-	s.cur = ev
-	return true
+	select {
+	case <-s.closed:
+		return s.end(nil)
+	default:
+	}
+	if s.ctx.Err() != nil {
+		return s.stopByContext()
+	}
+	select {
+	case ev, ok := <-s.events:
+		if !ok {
+			<-s.done // events is closed just before done: wait for the result to be published
+			return s.end(s.result())
+		}
+		// The context may have ended while this event was waiting in the buffer.
+		if s.ctx.Err() != nil {
+			return s.stopByContext()
+		}
+		s.cur = ev
+		return true
+	case <-s.closed:
+		return s.end(nil)
+	case <-s.ctx.Done():
+		return s.stopByContext()
+	}
+}
+
+// stopByContext ends the stream for its context: the request is aborted (if still running) and
+// the error is the context's, whatever the library was doing at that moment.
+func (s *Stream) stopByContext() bool {
+	err := ctxError(s.ctx)
+	if s.tok != nil {
+		s.tok.trigger()
+	}
+	<-s.done
+	return s.end(err)
+}
+
+func (s *Stream) end(err error) bool {
+	s.ended, s.endErr = true, err
+	s.ctxCancel()
+	s.cur = Event{}
+	return false
+}
+
+// result is the error the finished stream ended with, nil when Close stopped it.
+func (s *streamState) result() error {
+	if s.err == nil {
+		return nil
+	}
+	if s.userClose.Load() && IsCancelled(s.err) {
+		return nil
+	}
+	return s.err
 }
 
 // Event returns the event read by the last successful Next.
 func (s *Stream) Event() Event { return s.cur }
 
 // Err returns the error that ended the stream, or nil if it ended normally, is still running,
-// or was stopped by Close.
+// or was stopped by Close. Every error is an *Error.
 func (s *Stream) Err() error {
+	if s.ended {
+		return s.endErr
+	}
 	select {
 	case <-s.done:
+		return s.result()
 	default:
 		return nil
 	}
-	if s.userClose.Load() && IsCancelled(s.err) && s.ctx.Err() == nil {
-		return nil
-	}
-	return s.err
 }
 
 // Response returns the accumulated answer (in the non-stream shape) once the stream has ended
 // normally; nil before, or after a failure.
 func (s *Stream) Response() *ChatCompletion {
+	if s.ended && s.endErr != nil {
+		return nil
+	}
 	select {
 	case <-s.done:
 		return s.final
@@ -254,6 +344,9 @@ func (s *Stream) Response() *ChatCompletion {
 // Raw returns the raw accumulated result (StatusCode, Body and Data) once the stream ended
 // normally. Header lookups are not available for streams.
 func (s *Stream) Raw() *Response {
+	if s.ended && s.endErr != nil {
+		return nil
+	}
 	select {
 	case <-s.done:
 		return s.raw
@@ -270,19 +363,21 @@ func (s *Stream) Wait() (*ChatCompletion, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
-	return s.final, nil
+	return s.Response(), nil
 }
 
 // Close stops the stream if it is still running (the request is aborted) and waits until the
-// library is done with it. Safe to call more than once.
+// library is done with it. Safe to call more than once, and from another goroutine than the
+// reader's.
 func (s *Stream) Close() error {
 	s.cleanup.Stop()
 	s.close()
+	runtime.KeepAlive(s.client)
 	return nil
 }
 
 // All returns an iterator over the events. An error ends the iteration as a final (zero Event,
-// err) pair. Breaking out of the loop closes the stream.
+// err) pair. Breaking out of the loop closes the stream; ranging again then yields nothing.
 func (s *Stream) All() iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		defer s.Close()

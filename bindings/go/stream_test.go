@@ -291,3 +291,134 @@ func TestStreamAuthError(t *testing.T) {
 		t.Fatalf("want an auth error without the key, got %v", err)
 	}
 }
+
+// A Stream keeps its Client alive: with only the stream left, the client's GC cleanup must not
+// close it mid-way (it did: "client is closed" after about 1,000 events).
+func TestStreamKeepsClientAlive(t *testing.T) {
+	s := func() *fastgpt.Stream {
+		c, err := fastgpt.NewClient(fastgpt.WithBaseURL(baseURL), fastgpt.WithAPIKey(mockKey),
+			fastgpt.WithHeader("x-mock-stream-events", "3000"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.StreamChatCompletion(context.Background(), ask("keep my client"))
+	}()
+	n := 0
+	for _, err := range s.All() {
+		if err != nil {
+			t.Fatalf("after %d events: %v", n, err)
+		}
+		if n++; n%100 == 0 {
+			runtime.GC()
+		}
+	}
+	if n < 3000 {
+		t.Fatalf("%d events", n)
+	}
+}
+
+// A deadline that fires while the consumer is slower than the stream reads as a deadline:
+// ErrCancelled, context.DeadlineExceeded and ErrTimeout match, the message says so without the
+// library's internals, and no buffered event is delivered once the deadline has passed.
+func TestStreamDeadlineSlowConsumer(t *testing.T) {
+	c := newClient(t, fastgpt.WithHeader("x-mock-stream-events", "100000"))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	s := c.StreamChatCompletion(ctx, ask("slow consumer"))
+	late, n := 0, 0
+	start := time.Now()
+	for s.Next() {
+		if ctx.Err() != nil {
+			late++
+		}
+		n++
+		time.Sleep(2 * time.Millisecond) // slower than the stream: the buffer stays full
+	}
+	err := s.Err()
+	if !errors.Is(err, fastgpt.ErrCancelled) || !errors.Is(err, context.DeadlineExceeded) ||
+		!errors.Is(err, fastgpt.ErrTimeout) || !fastgpt.IsTimeout(err) || !fastgpt.IsCancelled(err) {
+		t.Fatalf("after %d events: %v", n, err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "callback") || strings.Count(msg, "cancel") > 1 || !strings.Contains(msg, "deadline") {
+		t.Fatalf("message %q", msg)
+	}
+	var e *fastgpt.Error
+	if !errors.As(err, &e) || e.Status != fastgpt.StatusCancelled {
+		t.Fatalf("not StatusCancelled: %#v", err)
+	}
+	// One event may be taken in the instant the deadline passes; the buffer holds 64.
+	if late > 1 {
+		t.Fatalf("%d events delivered after the deadline", late)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("ended after %v", d)
+	}
+	s.Close()
+}
+
+// Next checks the context itself: cancelled with events still buffered, it returns false.
+func TestStreamNextChecksContext(t *testing.T) {
+	c := newClient(t, fastgpt.WithHeader("x-mock-stream-events", "100000"))
+	ctx, cancel := context.WithCancel(context.Background())
+	s := c.StreamChatCompletion(ctx, ask("buffered"))
+	defer s.Close()
+	if !s.Next() {
+		t.Fatal(s.Err())
+	}
+	time.Sleep(50 * time.Millisecond) // the buffer fills
+	cancel()
+	if s.Next() {
+		t.Fatalf("Next after cancel delivered %+v", s.Event())
+	}
+	if err := s.Err(); !errors.Is(err, context.Canceled) || !errors.Is(err, fastgpt.ErrCancelled) || errors.Is(err, fastgpt.ErrTimeout) {
+		t.Fatalf("err %v", err)
+	}
+	if s.Next() {
+		t.Fatal("Next true again")
+	}
+}
+
+// After Close nothing more is delivered, and ranging All again after a break yields nothing.
+func TestStreamNothingAfterClose(t *testing.T) {
+	c := newClient(t, fastgpt.WithHeader("x-mock-stream-events", "100000"))
+	s := c.StreamChatCompletion(context.Background(), ask("close me"))
+	if !s.Next() {
+		t.Fatal(s.Err())
+	}
+	time.Sleep(50 * time.Millisecond) // the buffer fills
+	s.Close()
+	if s.Next() {
+		t.Fatalf("Next after Close delivered %+v", s.Event())
+	}
+	if s.Err() != nil {
+		t.Fatalf("a closed stream's Err: %v", s.Err())
+	}
+
+	s2 := c.StreamChatCompletion(context.Background(), ask("range twice"))
+	for range s2.All() {
+		break
+	}
+	time.Sleep(20 * time.Millisecond)
+	for ev, err := range s2.All() {
+		t.Fatalf("second range yielded %+v %v", ev, err)
+	}
+}
+
+// Per-call WithTimeout bounds a whole stream, like a context deadline.
+func TestStreamCallTimeout(t *testing.T) {
+	c := newClient(t, fastgpt.WithHeader("x-mock-fault", "stall_mid_stream=5000"))
+	start := time.Now()
+	_, err := c.StreamChatCompletion(context.Background(), ask("stalls"), fastgpt.WithTimeout(200*time.Millisecond)).Wait()
+	if !errors.Is(err, fastgpt.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("want a timeout, got %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("timed out after %v", d)
+	}
+	// WithResponseInto has no meaning for a stream (Raw is its raw result).
+	var raw *fastgpt.Response
+	_, err = c.StreamChatCompletion(context.Background(), ask("x"), fastgpt.WithResponseInto(&raw)).Wait()
+	if !errors.Is(err, fastgpt.ErrInvalidArgument) {
+		t.Fatalf("WithResponseInto on a stream: %v", err)
+	}
+}

@@ -3,18 +3,102 @@ package fastgpt
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
 )
 
-// Roles of a chat message.
+// Role is the author of a chat message.
+type Role string
+
+// The roles of a chat message.
 const (
-	RoleSystem    = "system"
-	RoleUser      = "user"
-	RoleAssistant = "assistant"
+	// RoleSystem: instructions for the model.
+	RoleSystem Role = "system"
+	// RoleUser: the user's question (the last message of a request).
+	RoleUser Role = "user"
+	// RoleAssistant: an earlier answer of the app.
+	RoleAssistant Role = "assistant"
 )
+
+// Ptr returns a pointer to v, for the optional (pointer) fields of requests.
+func Ptr[T any](v T) *T { return &v }
+
+// String returns a pointer to s (see Ptr).
+func String(s string) *string { return &s }
+
+// Int returns a pointer to n (see Ptr).
+func Int(n int) *int { return &n }
+
+// Bool returns a pointer to b (see Ptr).
+func Bool(b bool) *bool { return &b }
+
+// Timestamp is a time sent by FastGPT. Time is the parsed time (UTC for FastGPT's ISO 8601
+// "2024-10-13T03:29:05.779Z"; also accepted: RFC 3339 with an offset, "2006-01-02 15:04:05", and
+// milliseconds since the epoch as a number); it is zero when the value was null or could not be
+// parsed. Raw is the text as sent (without quotes), so nothing is lost.
+type Timestamp struct {
+	time.Time
+	Raw string
+}
+
+var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02"}
+
+// ParseTimestamp parses s as FastGPT sends times (see Timestamp); an unknown format leaves Time
+// zero.
+func ParseTimestamp(s string) Timestamp {
+	t := Timestamp{Raw: s}
+	for _, layout := range timestampLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v
+			return t
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		t.Time = time.UnixMilli(n).UTC()
+	}
+	return t
+}
+
+// UnmarshalJSON reads a string or a number of milliseconds; an unknown format is not an error
+// (Time stays zero, Raw keeps the text).
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	s := string(bytes.TrimSpace(b))
+	if s == "null" {
+		*t = Timestamp{}
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	}
+	*t = ParseTimestamp(s)
+	return nil
+}
+
+// MarshalJSON writes Raw as received, else Time in RFC 3339 with milliseconds (null if zero).
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	switch {
+	case t.Raw != "":
+		return json.Marshal(t.Raw)
+	case t.Time.IsZero():
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.Time.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
+}
+
+// String returns Raw if set, else Time's String.
+func (t Timestamp) String() string {
+	if t.Raw != "" {
+		return t.Raw
+	}
+	return t.Time.String()
+}
 
 // ChatMessage is one message of a chat completion request.
 type ChatMessage struct {
-	Role    string         `json:"role"`
+	Role    Role           `json:"role"`
 	Content MessageContent `json:"content"`
 	// DataID becomes the stored item's dataId.
 	DataID   string `json:"dataId,omitempty"`
@@ -41,41 +125,96 @@ func UserMessageParts(parts ...ContentPart) ChatMessage {
 	return ChatMessage{Role: RoleUser, Content: MessageContent{Parts: parts}}
 }
 
-// MessageContent is a message's content: a string (Text) or, in a request, an array of parts
-// (Parts). In a response, an array content (detail mode, several value items) is kept as raw
-// JSON in Raw.
+// MessageContent is a message's content: a string (Text) or an array of parts (Parts).
+//
+// In a request, set Text or Parts (TextPart, ImagePart, FilePart). In an answer, a string fills
+// Text; an array (detail mode sends FastGPT's stored items: text, reasoning, tool, ...) fills
+// Parts, one per item, Text with the text parts joined, and Raw with the array as sent.
 type MessageContent struct {
 	Text  string
 	Parts []ContentPart
-	Raw   json.RawMessage
+	// Raw is an array content as received (answers only).
+	Raw json.RawMessage
 }
 
-// MarshalJSON writes Parts if set, else Raw if set, else Text as a string.
+// MarshalJSON writes Raw if set (an answer sent back as received), else Parts if set, else Text
+// as a string.
 func (m MessageContent) MarshalJSON() ([]byte, error) {
 	switch {
-	case m.Parts != nil:
-		return json.Marshal(m.Parts)
 	case m.Raw != nil:
 		return m.Raw, nil
+	case m.Parts != nil:
+		return json.Marshal(m.Parts)
 	default:
 		return json.Marshal(m.Text)
 	}
 }
 
-// UnmarshalJSON reads a string into Text and anything else into Raw.
+// UnmarshalJSON reads a string into Text, and an array into Parts, Text and Raw.
 func (m *MessageContent) UnmarshalJSON(b []byte) error {
 	*m = MessageContent{}
-	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '"' {
+	t := bytes.TrimSpace(b)
+	switch {
+	case len(t) > 0 && t[0] == '"':
 		return json.Unmarshal(b, &m.Text)
-	}
-	if string(bytes.TrimSpace(b)) == "null" {
+	case string(t) == "null":
 		return nil
 	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return err
+	}
 	m.Raw = append(json.RawMessage(nil), b...)
+	m.Parts = make([]ContentPart, 0, len(items))
+	var text strings.Builder
+	for _, it := range items {
+		p, err := partFromItem(it)
+		if err != nil {
+			return err
+		}
+		if p.Type == "text" {
+			text.WriteString(p.Text)
+		}
+		m.Parts = append(m.Parts, p)
+	}
+	m.Text = text.String()
 	return nil
 }
 
-// ContentPart is one part of a user message: TextPart, ImagePart or FilePart.
+// partFromItem reads one array item: a request part ({"type":"text","text":"..."}) or a stored
+// item ({"type":"text","text":{"content":"..."}}, same for "reasoning"); the item is kept in Raw.
+func partFromItem(it json.RawMessage) (ContentPart, error) {
+	var v struct {
+		Type      string          `json:"type"`
+		Text      json.RawMessage `json:"text"`
+		Reasoning *TextValue      `json:"reasoning"`
+		ImageURL  *ImageURL       `json:"image_url"`
+		Name      string          `json:"name"`
+		URL       string          `json:"url"`
+		Key       string          `json:"key"`
+	}
+	if err := json.Unmarshal(it, &v); err != nil {
+		return ContentPart{}, err
+	}
+	p := ContentPart{Type: v.Type, ImageURL: v.ImageURL, Name: v.Name, URL: v.URL, Key: v.Key, Raw: append(json.RawMessage(nil), it...)}
+	if len(v.Text) > 0 {
+		var s string
+		var tv TextValue
+		if json.Unmarshal(v.Text, &s) == nil {
+			p.Text = s
+		} else if json.Unmarshal(v.Text, &tv) == nil {
+			p.Text = tv.Content
+		}
+	}
+	if v.Reasoning != nil {
+		p.Text = v.Reasoning.Content
+	}
+	return p, nil
+}
+
+// ContentPart is one part of a message. In a request: TextPart, ImagePart or FilePart. In an
+// answer (detail mode), one stored item: Type "text" or "reasoning" with its Text, or another
+// type ("tool", "interactive", ...) to read from Raw.
 type ContentPart struct {
 	Type     string    `json:"type"`
 	Text     string    `json:"text,omitempty"`
@@ -83,6 +222,8 @@ type ContentPart struct {
 	Name     string    `json:"name,omitempty"`
 	URL      string    `json:"url,omitempty"`
 	Key      string    `json:"key,omitempty"`
+	// Raw is the item as received (answers only; never sent).
+	Raw json.RawMessage `json:"-"`
 }
 
 // ImageURL is the image of an image_url part.
@@ -148,12 +289,23 @@ func (c *ChatCompletion) Text() string {
 	return c.Choices[0].Message.Content.Text
 }
 
-// Reasoning returns the reasoning text of the first choice, if any.
+// Reasoning returns the reasoning text of the first choice, if any (reasoning_content, or the
+// reasoning items of a detail-mode answer).
 func (c *ChatCompletion) Reasoning() string {
 	if c == nil || len(c.Choices) == 0 {
 		return ""
 	}
-	return c.Choices[0].Message.ReasoningContent
+	m := c.Choices[0].Message
+	if m.ReasoningContent != "" {
+		return m.ReasoningContent
+	}
+	var b strings.Builder
+	for _, p := range m.Content.Parts {
+		if p.Type == "reasoning" {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
 }
 
 // Usage is the token usage (FastGPT always sends 1/1/1; real counts are in ResponseData).
@@ -172,7 +324,7 @@ type Choice struct {
 
 // AssistantReply is the assistant message of a Choice.
 type AssistantReply struct {
-	Role             string         `json:"role"`
+	Role             Role           `json:"role"`
 	Content          MessageContent `json:"content"`
 	ReasoningContent string         `json:"reasoning_content,omitempty"`
 }
@@ -236,12 +388,12 @@ type ChatHistories struct {
 
 // ChatHistory is one chat of an app.
 type ChatHistory struct {
-	ChatID      string `json:"chatId"`
-	UpdateTime  string `json:"updateTime"`
-	AppID       string `json:"appId"`
-	CustomTitle string `json:"customTitle,omitempty"`
-	Title       string `json:"title"`
-	Top         bool   `json:"top,omitempty"`
+	ChatID      string    `json:"chatId"`
+	UpdateTime  Timestamp `json:"updateTime"`
+	AppID       string    `json:"appId"`
+	CustomTitle string    `json:"customTitle,omitempty"`
+	Title       string    `json:"title"`
+	Top         bool      `json:"top,omitempty"`
 }
 
 // GetChatInitRequest asks for a chat's initial state.
@@ -295,7 +447,7 @@ type ChatRecord struct {
 	// Obj is "Human", "AI" or "System".
 	Obj              string          `json:"obj"`
 	Value            []ValueItem     `json:"value"`
-	Time             string          `json:"time,omitempty"`
+	Time             Timestamp       `json:"time,omitzero"`
 	HideInUI         bool            `json:"hideInUI,omitempty"`
 	UserGoodFeedback string          `json:"userGoodFeedback,omitempty"`
 	UserBadFeedback  string          `json:"userBadFeedback,omitempty"`
@@ -483,3 +635,12 @@ type AppLogsTotal struct {
 	TotalChats  int64   `json:"totalChats"`
 	TotalPoints float64 `json:"totalPoints"`
 }
+
+// Time returns the bucket's start (Timestamp is in milliseconds since the epoch), in UTC.
+func (p UserDataPoint) Time() time.Time { return time.UnixMilli(p.Timestamp).UTC() }
+
+// Time returns the bucket's start (Timestamp is in milliseconds since the epoch), in UTC.
+func (p ChatDataPoint) Time() time.Time { return time.UnixMilli(p.Timestamp).UTC() }
+
+// Time returns the bucket's start (Timestamp is in milliseconds since the epoch), in UTC.
+func (p AppDataPoint) Time() time.Time { return time.UnixMilli(p.Timestamp).UTC() }

@@ -1,6 +1,6 @@
 module github.com/libfastgpt/libfastgpt/examples/go
 
-go 1.23
+go 1.24
 
 require github.com/libfastgpt/libfastgpt/bindings/go v0.0.0
 

@@ -2,7 +2,11 @@
 //
 //	FASTGPT_BASE_URL=https://cloud.fastgpt.io FASTGPT_API_KEY=fastgpt-xxx go run . "Hello!"
 //
-// Against the local mock: scripts/with-mock.sh sets both variables (see the top-level README).
+// That links the installed libfastgpt (pkg-config fastgpt, see bindings/go/README.md). Inside this
+// repository, against `cargo build`'s library and the local mock (scripts/with-mock.sh sets both
+// variables):
+//
+//	../../scripts/with-mock.sh go run -tags fastgpt_dev . "Hello!"
 package main
 
 import (
