@@ -284,6 +284,127 @@ fn cpp_list() -> String {
     out
 }
 
+/// The Go binding's name and types of each unary endpoint: (endpoint, request type, result type;
+/// "" for a call whose result is only success or an error). A new endpoint fails the test below
+/// until it is listed here and its types exist in bindings/go.
+const GO_TYPES: &[(&str, &str, &str)] = &[
+    ("create_chat_completion", "ChatCompletionRequest", "*ChatCompletion"),
+    ("create_chat_completion_v2", "ChatCompletionRequest", "*ChatCompletion"),
+    ("stop_chat", "StopChatRequest", "*StopChatResult"),
+    ("get_chat_histories", "GetChatHistoriesRequest", "*ChatHistories"),
+    ("get_chat_init", "GetChatInitRequest", "*ChatInit"),
+    ("get_chat_records", "GetChatRecordsRequest", "*ChatRecords"),
+    ("get_record_detail", "GetRecordDetailRequest", "[]NodeResponse"),
+    ("update_chat_history", "UpdateChatHistoryRequest", ""),
+    ("delete_chat_history", "DeleteChatHistoryRequest", ""),
+    ("clear_chat_histories", "ClearChatHistoriesRequest", ""),
+    ("delete_chat_record", "DeleteChatRecordRequest", ""),
+    ("send_feedback", "SendFeedbackRequest", ""),
+    ("get_suggested_questions", "GetSuggestedQuestionsRequest", "[]string"),
+    ("get_app_logs_chart", "GetAppLogsChartRequest", "*AppLogsChart"),
+    ("get_app_logs_total", "GetAppLogsTotalRequest", "*AppLogsTotal"),
+    ("list_datasets", "ListDatasetsRequest", "[]Dataset"),
+    ("create_dataset", "CreateDatasetRequest", "string"),
+    ("get_dataset", "GetDatasetRequest", "*Dataset"),
+    ("delete_dataset", "DeleteDatasetRequest", ""),
+    ("create_collection", "CreateCollectionRequest", "string"),
+    ("create_text_collection", "CreateTextCollectionRequest", "*CollectionCreated"),
+    ("create_link_collection", "CreateLinkCollectionRequest", "*CollectionCreated"),
+    ("create_api_collection", "CreateAPICollectionRequest", ""),
+    ("create_api_collection_v2", "CreateAPICollectionV2Request", ""),
+    ("list_collections", "ListCollectionsRequest", "*CollectionList"),
+    ("get_collection", "GetCollectionRequest", "*Collection"),
+    ("update_collection", "UpdateCollectionRequest", ""),
+    ("delete_collections", "DeleteCollectionsRequest", ""),
+    ("push_data", "PushDataRequest", "*PushDataResult"),
+    ("list_data", "ListDataRequest", "*DataList"),
+    ("get_data", "GetDataRequest", "*DataItem"),
+    ("update_data", "UpdateDataRequest", ""),
+    ("delete_data", "DeleteDataRequest", ""),
+    ("search_test", "SearchTestRequest", "*SearchTestResult"),
+    ("create_training_usage", "CreateTrainingUsageRequest", "string"),
+];
+
+/// A Go exported name: `create_api_collection_v2` -> `CreateAPICollectionV2`.
+fn go_name(name: &str) -> String {
+    name.split('_')
+        .map(|w| match w {
+            "api" | "id" | "url" => w.to_ascii_uppercase(),
+            _ => camel(w),
+        })
+        .collect()
+}
+
+/// The first sentence of an endpoint's doc, for Go doc comments.
+fn first_sentence(doc: &str) -> String {
+    let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = flat.find(". ").map_or(flat.len(), |i| i + 1);
+    flat[..end].trim_end_matches('.').to_string()
+}
+
+fn go_shims_header() -> String {
+    let mut out = String::from(
+        "/* shims_gen.h: GENERATED from the endpoint table (src/endpoints.rs) by `make generate`; do not
+ * edit. Indices of the blocking endpoint functions (shims.c's table) and the functions in that
+ * order. */
+#ifndef FASTGPT_GO_SHIMS_GEN_H
+#define FASTGPT_GO_SHIMS_GEN_H
+
+enum {
+",
+    );
+    for (i, e) in unary().enumerate() {
+        let value = if i == 0 { " = 0" } else { "" };
+        writeln!(out, "\tFGO_{}{value},", const_name(e)).unwrap();
+    }
+    out.push_str("\tFGO_ENDPOINT_COUNT\n};\n\n#define FGO_ENDPOINT_FUNCTIONS");
+    for e in unary() {
+        write!(out, " \\\n\tfastgpt_{},", e.name).unwrap();
+    }
+    out.push_str("\n\n#endif\n");
+    out
+}
+
+fn go_methods() -> String {
+    let mut out = String::from(
+        "// Code generated from the endpoint table (src/endpoints.rs) by `make generate`. DO NOT EDIT.\n\npackage fastgpt\n\n/*\n#include \"shims.h\"\n*/\nimport \"C\"\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n)\n\n// endpoint indexes the blocking C functions of shims.c (the FGO_* enum of shims_gen.h).\ntype endpoint C.int\n\nconst (\n",
+    );
+    for e in unary() {
+        writeln!(out, "\tep{} endpoint = C.FGO_{}", go_name(e.name), const_name(e)).unwrap();
+    }
+    out.push_str("\tepRequest endpoint = -1 // fastgpt_request (Do)\n)\n");
+    for e in unary() {
+        let (_, request, result) = GO_TYPES
+            .iter()
+            .find(|(n, ..)| *n == e.name)
+            .unwrap_or_else(|| panic!("{}: add its Go request and result types to GO_TYPES", e.name));
+        let method = go_name(e.name);
+        let mut doc = format!("{method} calls fastgpt_{}: {} ({} {}).", e.name, first_sentence(e.doc), e.method.as_str(), e.path);
+        if !e.idempotent {
+            doc.push_str(" It is never re-sent once its request may have reached the server.");
+        }
+        doc.push_str(" Every field is documented there, in fastgpt.h.");
+        out.push('\n');
+        for line in wrap(&doc, 96) {
+            writeln!(out, "// {line}").unwrap();
+        }
+        if result.is_empty() {
+            writeln!(
+                out,
+                "func (c *Client) {method}(ctx context.Context, req *{request}, opts ...CallOption) error {{\n\t_, err := call[json.RawMessage](ctx, c, ep{method}, req, opts)\n\treturn err\n}}"
+            )
+            .unwrap();
+        } else {
+            writeln!(
+                out,
+                "func (c *Client) {method}(ctx context.Context, req *{request}, opts ...CallOption) ({result}, error) {{\n\treturn call[{result}](ctx, c, ep{method}, req, opts)\n}}"
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
 /// Rust as `cargo fmt` leaves it (with the repository's rustfmt.toml), so formatting the tree
 /// never makes a generated file stale.
 fn rustfmt(code: String) -> String {
@@ -302,12 +423,28 @@ fn rustfmt(code: String) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Go as `gofmt` leaves it (the const block's alignment), so `go vet`/gofmt checks stay clean.
+fn gofmt(code: String) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("gofmt")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gofmt (from the Go toolchain) formats the generated Go");
+    child.stdin.take().unwrap().write_all(code.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "gofmt failed on the generated code");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Every generated file: (path from the repository root, content).
 fn generated() -> Vec<(&'static str, String)> {
     vec![
         ("src/ffi/endpoints.rs", rustfmt(c_layer())),
         ("src/ffi/endpoint_registry.rs", rustfmt(registry())),
         ("include/fastgpt_endpoints.h", cpp_list()),
+        ("bindings/go/shims_gen.h", go_shims_header()),
+        ("bindings/go/endpoints_gen.go", gofmt(go_methods())),
     ]
 }
 
@@ -336,6 +473,11 @@ fn generated_files_follow_the_endpoint_table() {
 fn names_follow_from_the_table() {
     assert_eq!(camel("create_chat_completion_v2"), "CreateChatCompletionV2");
     assert_eq!(camel("get_chat_init"), "GetChatInit");
+    assert_eq!(go_name("create_api_collection_v2"), "CreateAPICollectionV2");
+    assert_eq!(first_sentence("Lists things. Optional: x."), "Lists things");
+    let unary: Vec<&str> = unary().map(|e| e.name).collect();
+    let typed: Vec<&str> = GO_TYPES.iter().map(|t| t.0).collect();
+    assert_eq!(unary, typed, "GO_TYPES lists every unary endpoint, in the table's order");
     let e = fastgpt::endpoints::by_name("delete_chat_record").unwrap();
     let line = route_line(e);
     assert_eq!(

@@ -4,21 +4,7 @@
 typedef fastgpt_status (*fgo_endpoint_fn)(const fastgpt_client *, const char *, const fastgpt_cancel *,
                                           fastgpt_response **, fastgpt_error **);
 
-static const fgo_endpoint_fn fgo_endpoints[FGO_ENDPOINT_COUNT] = {
-	[FGO_CREATE_CHAT_COMPLETION] = fastgpt_create_chat_completion,
-	[FGO_GET_CHAT_HISTORIES] = fastgpt_get_chat_histories,
-	[FGO_GET_CHAT_INIT] = fastgpt_get_chat_init,
-	[FGO_GET_CHAT_RECORDS] = fastgpt_get_chat_records,
-	[FGO_GET_RECORD_DETAIL] = fastgpt_get_record_detail,
-	[FGO_UPDATE_CHAT_HISTORY] = fastgpt_update_chat_history,
-	[FGO_DELETE_CHAT_HISTORY] = fastgpt_delete_chat_history,
-	[FGO_CLEAR_CHAT_HISTORIES] = fastgpt_clear_chat_histories,
-	[FGO_DELETE_CHAT_RECORD] = fastgpt_delete_chat_record,
-	[FGO_SEND_FEEDBACK] = fastgpt_send_feedback,
-	[FGO_GET_SUGGESTED_QUESTIONS] = fastgpt_get_suggested_questions,
-	[FGO_GET_APP_LOGS_CHART] = fastgpt_get_app_logs_chart,
-	[FGO_GET_APP_LOGS_TOTAL] = fastgpt_get_app_logs_total,
-};
+static const fgo_endpoint_fn fgo_endpoints[FGO_ENDPOINT_COUNT] = {FGO_ENDPOINT_FUNCTIONS};
 
 fastgpt_status fgo_call(int ep, const fastgpt_client *client, const char *request_json,
                         const fastgpt_cancel *cancel, fastgpt_response **out_response,

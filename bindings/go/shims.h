@@ -8,24 +8,8 @@
 #include <stdlib.h>
 #include "fastgpt.h"
 
-/* Indices of the blocking endpoint functions in fgo_endpoints (shims.c). Keep in the same order as
- * the endpoint constants in endpoints.go. */
-enum {
-	FGO_CREATE_CHAT_COMPLETION = 0,
-	FGO_GET_CHAT_HISTORIES,
-	FGO_GET_CHAT_INIT,
-	FGO_GET_CHAT_RECORDS,
-	FGO_GET_RECORD_DETAIL,
-	FGO_UPDATE_CHAT_HISTORY,
-	FGO_DELETE_CHAT_HISTORY,
-	FGO_CLEAR_CHAT_HISTORIES,
-	FGO_DELETE_CHAT_RECORD,
-	FGO_SEND_FEEDBACK,
-	FGO_GET_SUGGESTED_QUESTIONS,
-	FGO_GET_APP_LOGS_CHART,
-	FGO_GET_APP_LOGS_TOTAL,
-	FGO_ENDPOINT_COUNT
-};
+/* The endpoint indices (FGO_*) and functions, generated from the endpoint table. */
+#include "shims_gen.h"
 
 /* Calls endpoint `ep` (blocking). FASTGPT_ERR_INVALID_ARGUMENT-like failure for an unknown index is
  * reported as FASTGPT_ERR_INTERNAL without touching the outputs. */
