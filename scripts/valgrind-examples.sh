@@ -20,7 +20,7 @@ mkdir -p "$out"
 command -v valgrind >/dev/null || bash "$root/scripts/ci-deps-reliability.sh"
 [[ -e $lib/libfastgpt.so && -x $mock ]] || cargo build -q --workspace --manifest-path "$root/Cargo.toml"
 
-for ex in examples/stream_chat examples/chat examples/histories examples/cancel_async examples/per_call tests/c/pause tests/c/delivery; do
+for ex in examples/stream_chat examples/chat examples/histories examples/knowledge_base examples/cancel_async examples/per_call tests/c/pause tests/c/delivery; do
   ${CC:-cc} -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -g -O1 -pthread \
     -I"$root/include" "$root/$ex.c" -L"$lib" -lfastgpt -Wl,-rpath,"$lib" -o "$out/$(basename "$ex")"
 done
@@ -68,6 +68,7 @@ check chat 0 "$out/chat" "hello from C"
 # exits 2 when the call fails.
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_error 2 "$out/chat" "x"
 check histories 0 "$out/histories"
+check knowledge_base 0 "$out/knowledge_base"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "slow_stream=100"}}' check cancel_async 0 "$out/cancel_async"
 # Pause and resume (tests/c/pause.c): 50 streams paused, resumed from the main thread and from
 # inside other callbacks; and events dropped after a cancel (tests/c/delivery.c).

@@ -220,3 +220,19 @@ fn readme_cpp_snippet_compiles_and_runs() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("Echo: Hello\n"), "{}", text(&out.stdout));
 }
+
+#[test]
+fn knowledge_base_walk() {
+    let mock = mock();
+    let exe = compile("knowledge_base.c");
+    let out = run(&exe, &mock, &[], None);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("best match: Which languages does libfastgpt support?"), "{stdout}");
+    assert!(stdout.contains("upload progress: ") && stdout.contains("(100%)"), "{stdout}");
+    assert!(stdout.contains("delete dataset: null"), "{stdout}");
+    assert!(stdout.ends_with("0 failures\n"), "{stdout}");
+    let uploads = uploads(&mock);
+    assert_eq!(uploads.len(), 1);
+    assert_eq!(uploads[0]["filename"], "libfastgpt-example-upload.md");
+}
