@@ -875,7 +875,7 @@ fastgpt_status fastgpt_get_suggested_questions_async(const struct fastgpt_client
 // Sent when left out: `offset` = 1. Retried like a read (it sets a state, so sending it twice is
 // harmless).
 //
-// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`, `userTimespan` (day | week | month | quarter), `chatTimespan` (day | week | month | quarter), `appTimespan` (day | week | month | quarter).
+// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`, `userTimespan` (day/week/month/quarter), `chatTimespan` (day/week/month/quarter), `appTimespan` (day/week/month/quarter).
 fastgpt_status fastgpt_get_app_logs_chart(const struct fastgpt_client *client,
                                           const char *request_json,
                                           const struct fastgpt_cancel *cancel,

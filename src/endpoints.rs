@@ -133,7 +133,7 @@ impl Field {
         match self {
             Field::Str(n) | Field::Array(n) => format!("`{n}`"),
             Field::ArrayMax(n, max) => format!("`{n}` (at most {max} items)"),
-            Field::OneOf(n, values) => format!("`{n}` ({})", values.join(" | ")),
+            Field::OneOf(n, values) => format!("`{n}` ({})", values.join("/")),
             Field::AnyOf(alternatives) => {
                 let names: Vec<String> = alternatives.iter().map(|a| a.describe()).collect();
                 names.join(" or ")

@@ -660,7 +660,7 @@ pub unsafe extern "C" fn fastgpt_get_suggested_questions_async(
 /// Sent when left out: `offset` = 1. Retried like a read (it sets a state, so sending it twice is
 /// harmless).
 ///
-/// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`, `userTimespan` (day | week | month | quarter), `chatTimespan` (day | week | month | quarter), `appTimespan` (day | week | month | quarter).
+/// `POST /api/proApi/core/app/logs/getChartData`. Required: `appId`, `dateStart`, `dateEnd`, `userTimespan` (day/week/month/quarter), `chatTimespan` (day/week/month/quarter), `appTimespan` (day/week/month/quarter).
 #[no_mangle]
 pub unsafe extern "C" fn fastgpt_get_app_logs_chart(
     client: *const fastgpt_client,
