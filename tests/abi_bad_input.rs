@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use common::*;
-use fastgpt::endpoints::{Endpoint, Field};
+use fastgpt::endpoints::Endpoint;
 use fastgpt::ffi::log::*;
 
 /// One prototype of the header.
@@ -557,25 +557,6 @@ fn endpoint_of(proto: &Proto) -> Option<&'static Endpoint> {
 /// The required request fields of a function: its endpoint's checks in the table.
 fn required_fields(proto: &Proto) -> Vec<Field> {
     endpoint_of(proto).map(|e| e.required.to_vec()).unwrap_or_default()
-}
-
-/// A valid value for `field` (the first alternative of an `AnyOf`): (name, value).
-fn valid_value(field: &Field) -> (&'static str, Value) {
-    let value = match *field {
-        Field::Str("appId") => json!(APP_ID),
-        Field::Str("dateStart") => json!("2024-01-01T00:00:00.000Z"),
-        Field::Str("dateEnd") => json!("2024-02-01T00:00:00.000Z"),
-        Field::Str(_) => json!("x1"),
-        Field::Array("messages") => json!([{"role": "user", "content": "hi"}]),
-        Field::Array(_) | Field::ArrayMax(..) => json!([{"q": "x1"}]),
-        Field::OneOf(_, values) => json!(values[0]),
-        Field::AnyOf(alternatives) => return valid_value(&alternatives[0]),
-    };
-    (field.name(), value)
-}
-
-fn valid_request(required: &[Field]) -> serde_json::Map<String, Value> {
-    required.iter().map(valid_value).map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// What a case must produce.

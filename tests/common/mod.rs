@@ -6,6 +6,7 @@ use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+pub use fastgpt::endpoints::Field;
 pub use fastgpt::ffi::cancel::*;
 pub use fastgpt::ffi::client::*;
 pub use fastgpt::ffi::endpoints::*;
@@ -421,4 +422,24 @@ pub fn uploads(mock: &MockServer) -> Vec<Value> {
     let body = &raw[raw.find("\r\n\r\n").expect("headers end") + 4..];
     // The mock answers with Content-Length (no chunking), so the rest is the JSON.
     serde_json::from_str::<Value>(body).unwrap_or_else(|e| panic!("{e}: {body}"))["uploads"].as_array().unwrap().clone()
+}
+
+/// A valid value for `field` (the first alternative of an `AnyOf`): (name, value).
+pub fn valid_value(field: &Field) -> (&'static str, Value) {
+    let value = match *field {
+        Field::Str("appId") => json!(APP_ID),
+        Field::Str("dateStart") => json!("2024-01-01T00:00:00.000Z"),
+        Field::Str("dateEnd") => json!("2024-02-01T00:00:00.000Z"),
+        Field::Str(_) => json!("x1"),
+        Field::Array("messages") => json!([{"role": "user", "content": "hi"}]),
+        Field::Array(_) | Field::ArrayMax(..) => json!([{"q": "x1"}]),
+        Field::OneOf(_, values) => json!(values[0]),
+        Field::AnyOf(alternatives) => return valid_value(&alternatives[0]),
+    };
+    (field.name(), value)
+}
+
+/// A request with every required field of an endpoint valid.
+pub fn valid_request(required: &[Field]) -> serde_json::Map<String, Value> {
+    required.iter().map(valid_value).map(|(k, v)| (k.to_string(), v)).collect()
 }
