@@ -57,14 +57,14 @@ test-rust: build
 test-asan: build
 	FASTGPT_SANITIZE=address $(CARGO) test --test c_examples --test c_per_call --test fork --test secrets --test delivery --test pause
 
-# The Rust fault matrix, the C-ABI bad-input walk, logs and derived clients, the library itself
-# built with AddressSanitizer (stable rustc; RUSTC_BOOTSTRAP only unlocks the -Z flag). Its own target dir: the instrumented
-# build does not disturb the normal one.
+# The Rust fault matrix, the C-ABI bad-input walk, logs, derived clients and the knowledge base
+# (uploads), the library itself built with AddressSanitizer (stable rustc; RUSTC_BOOTSTRAP only
+# unlocks the -Z flag). Its own target dir: the instrumented build does not disturb the normal one.
 test-asan-rust:
 	RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address CARGO_TARGET_DIR=target/asan \
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(ROOT)/tests/lsan.supp \
 	    $(CARGO) test --target x86_64-unknown-linux-gnu --test fault_matrix --test abi_bad_input \
-	        --test logging --test client_with
+	        --test logging --test client_with --test knowledge_base
 
 test-valgrind: build
 	scripts/valgrind-examples.sh

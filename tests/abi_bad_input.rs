@@ -177,7 +177,7 @@ macro_rules! entry {
     };
 }
 
-fn table() -> BTreeMap<&'static str, (Vec<&'static str>, Call)> {
+fn table() -> BTreeMap<String, (Vec<&'static str>, Call)> {
     let entries = vec![
         entry!(fastgpt_version()),
         entry!(fastgpt_abi_version()),
@@ -243,34 +243,33 @@ fn table() -> BTreeMap<&'static str, (Vec<&'static str>, Call)> {
     ];
     let mut map = BTreeMap::new();
     for (name, params, call) in entries {
-        assert!(map.insert(name, (params, call)).is_none(), "{name} twice in the table");
+        assert!(map.insert(name.to_string(), (params, call)).is_none(), "{name} twice in the table");
     }
     // The generated endpoint functions, from the table's registry: nothing to add by hand.
     use fastgpt::ffi::endpoint_registry::{STREAMS, UNARY};
     let unary = vec!["client", "request_json", "cancel", "out_response", "out_err"];
     let unary_async = vec!["client", "request_json", "cancel", "cb", "userdata", "out_err"];
     let stream = vec!["client", "request_json", "cancel", "cb", "userdata", "out_response", "out_err"];
-    let leak = |name: String| -> &'static str { Box::leak(name.into_boxed_str()) };
     for &(name, blocking, start) in UNARY {
         let call: Call = Box::new(move |a: &Args| {
             unsafe { blocking(a.client, a.request_json, a.cancel, a.out_response, a.out_err) }.into_ret()
         });
-        map.insert(leak(format!("fastgpt_{name}")), (unary.clone(), call));
+        map.insert(format!("fastgpt_{name}"), (unary.clone(), call));
         let call: Call = Box::new(move |a: &Args| {
             unsafe { start(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_err) }.into_ret()
         });
-        map.insert(leak(format!("fastgpt_{name}_async")), (unary_async.clone(), call));
+        map.insert(format!("fastgpt_{name}_async"), (unary_async.clone(), call));
     }
     for &(name, blocking, start) in STREAMS {
         let call: Call = Box::new(move |a: &Args| {
             unsafe { blocking(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_response, a.out_err) }
                 .into_ret()
         });
-        map.insert(leak(format!("fastgpt_{name}")), (stream.clone(), call));
+        map.insert(format!("fastgpt_{name}"), (stream.clone(), call));
         let call: Call = Box::new(move |a: &Args| {
             unsafe { start(a.client, a.request_json, a.cancel, a.cb, a.userdata, a.out_err) }.into_ret()
         });
-        map.insert(leak(format!("fastgpt_{name}_async")), (unary_async.clone(), call));
+        map.insert(format!("fastgpt_{name}_async"), (unary_async.clone(), call));
     }
     map
 }
@@ -601,7 +600,7 @@ fn does_io(p: &Proto) -> bool {
 fn run_case(
     world: &World,
     walk: &mut Walk,
-    table: &BTreeMap<&str, (Vec<&str>, Call)>,
+    table: &BTreeMap<String, (Vec<&str>, Call)>,
     p: &Proto,
     what: &str,
     expect: Expect,
@@ -909,7 +908,7 @@ fn every_exported_function_survives_null_and_bad_input() {
 
     // The table covers exactly the header: a new function fails here until it is walked.
     let header_names: Vec<&str> = protos.iter().map(|p| p.name.as_str()).collect();
-    let table_names: Vec<&str> = table.keys().copied().collect();
+    let table_names: Vec<&str> = table.keys().map(String::as_str).collect();
     let mut sorted = header_names.clone();
     sorted.sort();
     assert_eq!(sorted, table_names, "the walker's table and include/fastgpt.h list the same functions");
