@@ -55,21 +55,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection(
     out_response: *mut *mut fastgpt_response,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
-    boundary(out_err, || {
-        let c_client = ref_arg(client, "client")?;
-        let client = Arc::clone(&c_client.inner);
-        let (source, name) = path_source(file_path)?;
-        let (prepared, upload) = upload_request(source, &name, request_json)?;
-        out_arg(out_response, "out_response")?;
-        let cancel = fastgpt_cancel::token_of(cancel);
-        let stop = stop_tokens(c_client, &cancel);
-        let resp = run_with_events(stop, cb, userdata, move |mailbox| {
-            let prepared = with_upload(prepared, upload, cb.is_some(), &mailbox);
-            client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
-        })?;
-        *out_response = fastgpt_response::into_raw(resp);
-        Ok(())
-    })
+    upload_blocking(client, || path_source(file_path), request_json, cancel, cb, userdata, out_response, out_err)
 }
 
 /// Async `fastgpt_create_file_collection`: returns at once; `cb` (required) receives the
@@ -85,18 +71,7 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_async(
     userdata: *mut c_void,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
-    boundary(out_err, || {
-        let c_client = ref_arg(client, "client")?;
-        let client = Arc::clone(&c_client.inner);
-        let (source, name) = path_source(file_path)?;
-        let (prepared, upload) = upload_request(source, &name, request_json)?;
-        let cancel = fastgpt_cancel::token_of(cancel);
-        let stop = stop_tokens(c_client, &cancel);
-        start_async(c_client, stop, cb, userdata, move |mailbox| {
-            let prepared = with_upload(prepared, upload, true, &mailbox);
-            client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
-        })
-    })
+    upload_async(client, || path_source(file_path), request_json, cancel, cb, userdata, out_err)
 }
 
 /// As `fastgpt_create_file_collection`, for a file already in memory: `data` (`data_len` bytes;
@@ -116,21 +91,8 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer(
     out_response: *mut *mut fastgpt_response,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
-    boundary(out_err, || {
-        let c_client = ref_arg(client, "client")?;
-        let client = Arc::clone(&c_client.inner);
-        let name = str_arg(file_name, "file_name")?;
-        let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
-        out_arg(out_response, "out_response")?;
-        let cancel = fastgpt_cancel::token_of(cancel);
-        let stop = stop_tokens(c_client, &cancel);
-        let resp = run_with_events(stop, cb, userdata, move |mailbox| {
-            let prepared = with_upload(prepared, upload, cb.is_some(), &mailbox);
-            client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
-        })?;
-        *out_response = fastgpt_response::into_raw(resp);
-        Ok(())
-    })
+    let source = || buffer_source(file_name, data, data_len);
+    upload_blocking(client, source, request_json, cancel, cb, userdata, out_response, out_err)
 }
 
 /// Async `fastgpt_create_file_collection_from_buffer`: `data` is copied before it returns; `cb`
@@ -148,11 +110,58 @@ pub unsafe extern "C" fn fastgpt_create_file_collection_from_buffer_async(
     userdata: *mut c_void,
     out_err: *mut *mut fastgpt_error,
 ) -> fastgpt_status {
+    upload_async(client, || buffer_source(file_name, data, data_len), request_json, cancel, cb, userdata, out_err)
+}
+
+/// The body of both blocking uploads: progress events (if `cb`) on this thread, then the result.
+///
+/// # Safety
+/// Pointer arguments as documented on `fastgpt_create_file_collection`.
+unsafe fn upload_blocking(
+    client: *const fastgpt_client,
+    source: impl FnOnce() -> Result<(Source, String), Error>,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    cb: fastgpt_event_cb,
+    userdata: *mut c_void,
+    out_response: *mut *mut fastgpt_response,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {
     boundary(out_err, || {
         let c_client = ref_arg(client, "client")?;
         let client = Arc::clone(&c_client.inner);
-        let name = str_arg(file_name, "file_name")?;
-        let (prepared, upload) = upload_request(buffer_source(data, data_len)?, name, request_json)?;
+        let (source, name) = source()?;
+        let (prepared, upload) = upload_request(source, &name, request_json)?;
+        out_arg(out_response, "out_response")?;
+        let cancel = fastgpt_cancel::token_of(cancel);
+        let stop = stop_tokens(c_client, &cancel);
+        let resp = run_with_events(stop, cb, userdata, move |mailbox| {
+            let prepared = with_upload(prepared, upload, cb.is_some(), &mailbox);
+            client.call_until(prepared, cancel, Some(mailbox.abort.clone()))
+        })?;
+        *out_response = fastgpt_response::into_raw(resp);
+        Ok(())
+    })
+}
+
+/// The body of both async uploads: progress events, then exactly one COMPLETE, on library threads.
+///
+/// # Safety
+/// Pointer arguments as documented on `fastgpt_create_file_collection_async`.
+unsafe fn upload_async(
+    client: *const fastgpt_client,
+    source: impl FnOnce() -> Result<(Source, String), Error>,
+    request_json: *const c_char,
+    cancel: *const fastgpt_cancel,
+    cb: fastgpt_event_cb,
+    userdata: *mut c_void,
+    out_err: *mut *mut fastgpt_error,
+) -> fastgpt_status {
+    boundary(out_err, || {
+        let c_client = ref_arg(client, "client")?;
+        let client = Arc::clone(&c_client.inner);
+        let (source, name) = source()?;
+        let (prepared, upload) = upload_request(source, &name, request_json)?;
         let cancel = fastgpt_cancel::token_of(cancel);
         let stop = stop_tokens(c_client, &cancel);
         start_async(c_client, stop, cb, userdata, move |mailbox| {
@@ -173,15 +182,17 @@ unsafe fn path_source(file_path: *const c_char) -> Result<(Source, String), Erro
     Ok((Source::Path(path), name))
 }
 
-unsafe fn buffer_source(data: *const u8, data_len: usize) -> Result<Source, Error> {
+/// `data_len` bytes at `data`, copied, and the name they are uploaded under.
+unsafe fn buffer_source(file_name: *const c_char, data: *const u8, data_len: usize) -> Result<(Source, String), Error> {
+    let name = str_arg(file_name, "file_name")?.to_owned();
     if data.is_null() {
         if data_len != 0 {
             return Err(Error::new(crate::error::ErrorKind::NullArgument, "data is NULL (with a non-zero data_len)"));
         }
-        return Ok(Source::Memory(bytes::Bytes::new()));
+        return Ok((Source::Memory(bytes::Bytes::new()), name));
     }
     // SAFETY: the caller passes `data_len` readable bytes at `data`, borrowed for this call.
-    Ok(Source::Memory(bytes::Bytes::copy_from_slice(std::slice::from_raw_parts(data, data_len))))
+    Ok((Source::Memory(bytes::Bytes::copy_from_slice(std::slice::from_raw_parts(data, data_len))), name))
 }
 
 /// Checks `request_json` (the `data` part) as the endpoint's request, before any I/O.
