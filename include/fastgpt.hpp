@@ -4,8 +4,9 @@
  * fastgpt.h stays the reference manual (endpoints, request fields, statuses, the callback
  * contract); this header gives it C++ ownership and error handling:
  *
- *  - RAII, move-only handles: fastgpt::Client, fastgpt::Response, fastgpt::CancelToken. A
- *    moved-from object is empty; calls through an empty Client fail with FASTGPT_ERR_NULL_ARGUMENT.
+ *  - RAII, move-only handles: fastgpt::Client, fastgpt::Response, fastgpt::CancelToken,
+ *    fastgpt::Operation. A moved-from object is empty; calls through an empty Client fail with
+ *    FASTGPT_ERR_NULL_ARGUMENT. fastgpt::OwnedResponse is a plain (copyable) copy of a response.
  *  - Two forms of every fallible call:
  *      Response r = client.get_chat_init(req);                  // throws fastgpt::Error
  *      Result<Response> r = client.try_get_chat_init(req);      // never throws an Error
@@ -17,19 +18,32 @@
  *    Result without value(). fastgpt::Error is then only the error value inside a Result.
  *  - noexcept means: never throws. Out-of-memory terminates the program, as it does in the
  *    library's Rust core.
- *  - Your exceptions are never swallowed and never unwind into the library. An exception thrown by
- *    a stream's event callable aborts the stream and is rethrown to the caller when the C call has
- *    returned, from the throwing and from the try_ form alike (a try_ stream method is noexcept
- *    only when the callable is). In async calls it arrives through the returned std::future.
+ *  - Your exceptions never unwind into the library. An exception thrown by a stream's event
+ *    callable or an upload's progress callable aborts the operation and is rethrown to the caller
+ *    when the C call has returned, from the throwing and from the try_ form alike (such a try_
+ *    method is noexcept only when the callable is). In async calls it arrives through the
+ *    returned std::future. The one exception that is swallowed: a log callable's (a log line has
+ *    no caller to rethrow to).
+ *  - Async calls: on_complete(Completion) runs once on a library thread; the std::future holds what
+ *    it returns. Its response is borrowed (valid during on_complete only: the C API lends it and
+ *    cannot clone it), so keep a copy: fastgpt::CopyResponse{} as on_complete gives a
+ *    std::future<Result<OwnedResponse>>.
+ *  - Uploads: create_file_collection[_from_buffer][_async] with an optional progress callable
+ *    (sent, total). Per-call settings: client.with(overrides) derives a Client sharing the pool.
+ *    Logs: client.set_log_callback(level, callable); the callable is deleted exactly once when the
+ *    library drops it. Pause: an async event callable returns Action::pause after taking
+ *    event.operation(); Operation::resume() continues it later, from any thread.
  *  - String arguments: const char * and std::string are passed to C as they are; a
  *    std::string_view is copied once (the C API takes NUL-terminated strings). A string containing
  *    a NUL byte is rejected (FASTGPT_ERR_INVALID_ARGUMENT) instead of being cut short.
  *  - No global state of its own: everything lives in the objects you hold.
  *
  * Threads: a Client may be used from any number of threads at once (its methods are const);
- * Responses are immutable; a CancelToken may be triggered from any thread. Event callables of a
- * blocking stream run on the calling thread; async completion and event callables run on a
- * library thread (never an I/O worker: they may block or make blocking calls).
+ * Responses are immutable; a CancelToken may be triggered and an Operation resumed from any
+ * thread. Event and progress callables of a blocking call run on the calling thread; async
+ * completion, event and progress callables run on a library thread (never an I/O worker: they may
+ * block or make blocking calls, but a consumer that cannot keep up should pause instead, see
+ * fastgpt.h rule 8). Log callables run on any thread, concurrently: make them thread-safe.
  */
 #ifndef FASTGPT_HPP
 #define FASTGPT_HPP
@@ -849,8 +863,9 @@ Result<std::future<typename Call::R>> start_async(std::unique_ptr<Call> call, St
 ///   Result<std::future<R>> try_<name>_async(request_json, on_complete, cancel = {}) const
 ///   std::future<R>         <name>_async(request_json, on_complete, cancel = {}) const (throws Error)
 /// where on_complete(Completion) runs once on a library thread when the call ends, whatever the
-/// outcome; its Completion (Result<ResponseView>) is borrowed for the callable's duration, and
-/// what it returns (type R, possibly void) or throws is what the future holds. An async start
+/// outcome; its Completion (Result<ResponseView>) is borrowed for the callable's duration (keep
+/// view.copy(), or pass fastgpt::CopyResponse{} as on_complete), and what it returns (type R,
+/// possibly void) or throws is what the future holds. An async start
 /// that fails (invalid JSON, ...) returns or throws the error and never calls on_complete.
 /// try_<name>_async is noexcept when moving (or copying) on_complete into the call is.
 class Client {
@@ -1096,8 +1111,8 @@ public:
     // collection options (`datasetId` required; see fastgpt.h). The result data is
     // `{"collectionId":"...","results":{"insertLen":0}}`.
     //
-    // on_progress(std::uint64_t sent, std::uint64_t total), optional (omit it, or pass {} or
-    // nullptr), returns void or an Action (Action::abort aborts the upload); it is called as the
+    // on_progress(std::uint64_t sent, std::uint64_t total), optional (blocking: omit it; else pass
+    // {} or nullptr), returns void or an Action (Action::abort aborts the upload); it is called as the
     // file goes out, about every 0.1% and once at the end with sent == total. An exception it
     // throws aborts the upload and is rethrown to the caller once the C call has returned (async:
     // through the future), as for stream callables; the try_ form is noexcept only when the
@@ -1131,8 +1146,8 @@ public:
                                cb, ud, resp, err);
                        });
     }
-    /// Async: on_progress (nullptr for none) and on_complete, both on a library thread.
-    template <class P, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
+    /// Async: on_progress ({} or nullptr for none) and on_complete, both on a library thread.
+    template <class P = detail::NoProgress, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
     [[nodiscard]] Result<std::future<detail::completion_result_t<F>>> try_create_file_collection_async(
         const StringArg &file_path, const StringArg &request_json, P &&on_progress, F &&on_complete,
         CancelRef cancel = {}) const noexcept(detail::nothrow_store<F> && detail::nothrow_store<P>) {
@@ -1144,7 +1159,7 @@ public:
                                                                              ud, err);
                              });
     }
-    template <class P, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
+    template <class P = detail::NoProgress, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
     [[nodiscard]] Result<std::future<detail::completion_result_t<F>>> try_create_file_collection_from_buffer_async(
         const StringArg &file_name, ByteView data, const StringArg &request_json, P &&on_progress, F &&on_complete,
         CancelRef cancel = {}) const noexcept(detail::nothrow_store<F> && detail::nothrow_store<P>) {
@@ -1171,7 +1186,7 @@ public:
                                                       cancel)
             .value();
     }
-    template <class P, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
+    template <class P = detail::NoProgress, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
     std::future<detail::completion_result_t<F>> create_file_collection_async(const StringArg &file_path,
                                                                              const StringArg &request_json,
                                                                              P &&on_progress, F &&on_complete,
@@ -1180,7 +1195,7 @@ public:
                                                 std::forward<F>(on_complete), cancel)
             .value();
     }
-    template <class P, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
+    template <class P = detail::NoProgress, class F, class = std::enable_if_t<detail::is_progress_callable<P>>>
     std::future<detail::completion_result_t<F>> create_file_collection_from_buffer_async(
         const StringArg &file_name, ByteView data, const StringArg &request_json, P &&on_progress, F &&on_complete,
         CancelRef cancel = {}) const {

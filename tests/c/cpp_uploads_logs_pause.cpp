@@ -209,7 +209,7 @@ static void uploads(const fastgpt::Client &client) {
         }
     }
     // Async from a path, no progress, a plain completion callable.
-    auto f4 = client.try_create_file_collection_async(path, request, nullptr, [](fastgpt::Completion c) {
+    auto f4 = client.try_create_file_collection_async(path, request, {}, [](fastgpt::Completion c) {
         return c.ok() ? json_string(c->data(), "collectionId") : std::string();
     });
     check(f4.ok() && !f4->get().empty(), "async upload from a path without progress");
