@@ -215,7 +215,8 @@ fn cpp_uploads_derived_clients_logs_and_pause() {
         assert!(derived["requests"].as_u64().unwrap() >= 1, "{derived}");
         assert_eq!(derived["headers"]["x-tenant"], "acme", "{derived}");
         let parent = mock_get(&mock, "/mock/stats?id=cpp-parent");
-        assert!(parent["requests"].as_u64().unwrap() >= 10, "{parent}");
+        // At least the 9 calls that must reach the server (aborted uploads may or may not).
+        assert!(parent["requests"].as_u64().unwrap() >= 9, "{parent}");
         assert!(parent["headers"].get("x-tenant").is_none(), "{parent}");
         if flags.is_empty() {
             assert_eq!(mock_get(&mock, "/mock/stats?id=cpp-derived-2")["headers"]["x-tenant"], "beta");
