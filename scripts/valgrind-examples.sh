@@ -4,8 +4,9 @@
 # cancel_async (cancel from another thread), per_call (log callback, derived clients),
 # knowledge_base (datasets, uploads with progress), two test programs (pause/resume, a cancel
 # inside a callback), and the C++ API (include/fastgpt.hpp): chat.cpp (success and an exception),
-# tests/c/cpp_noexcept.cpp (-fno-exceptions, the Result API) and tests/c/cpp_callback_exceptions.cpp
-# (user exceptions caught, aborted, rethrown). Fails on any memcheck error — invalid access,
+# tests/c/cpp_noexcept.cpp (-fno-exceptions, the Result API), tests/c/cpp_callback_exceptions.cpp
+# (user exceptions caught, aborted, rethrown) and tests/c/cpp_uploads_logs_pause.cpp with and without
+# exceptions (uploads with progress, derived clients, log callables deleted once, pause/resume). Fails on any memcheck error — invalid access,
 # uninitialised value, bad free — and on any definitely or indirectly lost block. The library's
 # runtime lives until exit by design (src/runtime.rs), so its threads and statics show up as
 # "possibly lost" / "still reachable"; tests/valgrind.supp suppresses those, each entry explained.
@@ -33,6 +34,8 @@ cxx() { # cxx <source> <output> [flags...]
 cxx examples/chat.cpp chat_cpp
 cxx tests/c/cpp_noexcept.cpp cpp_noexcept -fno-exceptions
 cxx tests/c/cpp_callback_exceptions.cpp cpp_callback_exceptions
+cxx tests/c/cpp_uploads_logs_pause.cpp cpp_uploads_logs_pause
+cxx tests/c/cpp_uploads_logs_pause.cpp cpp_uploads_logs_pause_noexcept -fno-exceptions
 
 # A private mock for the run (the examples take the base URL and key from the environment).
 fifo=$(mktemp -u); mkfifo "$fifo"
@@ -82,6 +85,8 @@ check chat_cpp 0 "$out/chat_cpp" "hello from C++"
 FASTGPT_CONFIG='{"headers": {"x-mock-fault": "envelope=500004"}}' check chat_cpp_error 2 "$out/chat_cpp" "x"
 check cpp_noexcept 0 "$out/cpp_noexcept"
 check cpp_callback_exceptions 0 "$out/cpp_callback_exceptions"
+check cpp_uploads_logs_pause 0 "$out/cpp_uploads_logs_pause"
+check cpp_uploads_logs_pause_noexcept 0 "$out/cpp_uploads_logs_pause_noexcept"
 
 [[ $failed -eq 0 ]] || exit 1
 echo "valgrind: $runs runs, no errors, no definite or indirect leaks"

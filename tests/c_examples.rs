@@ -150,6 +150,80 @@ fn cpp_exceptions_in_callables_abort_and_reach_the_caller() {
     assert!(stdout.contains("checks, 0 failures"), "{stdout}");
 }
 
+/// `GET <path>` on the mock (its test-only `/mock/...` routes), as JSON.
+fn mock_get(mock: &MockServer, path: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(mock.addr()).unwrap();
+    write!(conn, "GET {path} HTTP/1.1\r\nHost: mock\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    conn.read_to_string(&mut raw).unwrap();
+    let body = &raw[raw.find("\r\n\r\n").expect("headers end") + 4..];
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+/// tests/c/cpp_uploads_logs_pause.cpp, with exceptions and without: uploads with a progress
+/// callable (path, buffer, async; what arrived is checked here against the mock's record), a
+/// derived client's header (checked against the headers the mock saw), a log callable deleted
+/// exactly once, pause and resume from another thread; with exceptions also exceptions from
+/// progress and log callables.
+#[test]
+fn cpp_uploads_derived_clients_logs_and_pause() {
+    for flags in [&[][..], &["-fno-exceptions"][..]] {
+        let mock = mock();
+        let exe = if flags.is_empty() {
+            cc::compile_c("tests/c/cpp_uploads_logs_pause.cpp")
+        } else {
+            // Another output name: the same source built without exceptions.
+            let dir = cc::target_dir().join("c-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            let src = dir.join("cpp_uploads_logs_pause_noexcept.cpp");
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            std::fs::write(
+                &src,
+                format!("#include \"{}\"\n", root.join("tests/c/cpp_uploads_logs_pause.cpp").display()),
+            )
+            .unwrap();
+            cc::compile_c_with(src.to_str().unwrap(), flags)
+        };
+        let out = run(&exe, &mock, &[], None);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{flags:?}: {stdout}\n{}", text(&out.stderr));
+        assert!(stdout.contains("checks, 0 failures"), "{stdout}");
+
+        // Each reported upload arrived whole: name, size and content hash as the program sent them.
+        let received = uploads(&mock);
+        let mut labels = Vec::new();
+        for line in stdout.lines().filter(|l| l.starts_with("upload ")) {
+            let (label, fields) = line["upload ".len()..].split_once(": ").unwrap();
+            let field = |k: &str| {
+                fields.split(' ').find_map(|f| f.strip_prefix(&format!("{k}="))).unwrap_or_else(|| panic!("{line}"))
+            };
+            let up = received
+                .iter()
+                .find(|u| u["collectionId"] == field("collection"))
+                .unwrap_or_else(|| panic!("the mock got {line}: {received:?}"));
+            assert_eq!(up["filename"], field("file"), "{line}");
+            assert_eq!(up["bytes"].to_string(), field("bytes"), "{line}");
+            assert_eq!(up["fnv1a64"], field("fnv"), "{line}");
+            assert_eq!(up["data"]["chunkSize"], 512, "the options arrive as the data part");
+            labels.push(label.to_string());
+        }
+        assert_eq!(labels, ["path", "buffer", "async"], "{stdout}");
+
+        // The derived client's header reached the server, the parent's requests stayed without it.
+        let derived = mock_get(&mock, "/mock/stats?id=cpp-derived");
+        assert!(derived["requests"].as_u64().unwrap() >= 1, "{derived}");
+        assert_eq!(derived["headers"]["x-tenant"], "acme", "{derived}");
+        let parent = mock_get(&mock, "/mock/stats?id=cpp-parent");
+        // At least the 9 calls that must reach the server (aborted uploads may or may not).
+        assert!(parent["requests"].as_u64().unwrap() >= 9, "{parent}");
+        assert!(parent["headers"].get("x-tenant").is_none(), "{parent}");
+        if flags.is_empty() {
+            assert_eq!(mock_get(&mock, "/mock/stats?id=cpp-derived-2")["headers"]["x-tenant"], "beta");
+        }
+    }
+}
+
 /// include/fastgpt_endpoints.h (the X-macros fastgpt.hpp expands) lists exactly the header's
 /// endpoints of each shape: FASTGPT_ENDPOINTS the unary ones (client, request_json, cancel,
 /// out_response, out_err), FASTGPT_STREAM_ENDPOINTS the streams (client, request_json, cancel, cb,
