@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -46,9 +47,9 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, req any, opts []Ca
 	return out, err
 }
 
-// marshalRequest encodes req as NUL-terminated JSON.
+// marshalRequest encodes req as NUL-terminated JSON; nil (also a nil pointer) is {}.
 func marshalRequest(req any) ([]byte, error) {
-	if req == nil {
+	if v := reflect.ValueOf(req); req == nil || (v.Kind() == reflect.Pointer && v.IsNil()) {
 		return []byte("{}\x00"), nil
 	}
 	js, err := json.Marshal(req)

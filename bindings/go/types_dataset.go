@@ -208,14 +208,24 @@ type CreateCollectionRequest struct {
 	DatasetID string `json:"datasetId"`
 	// Name is the collection's name.
 	Name string `json:"name"`
-	// Type is CollectionTypeVirtual (data pushed by hand; the default) or CollectionTypeFolder.
-	Type CollectionType `json:"type,omitempty"`
+	// Type is CollectionTypeVirtual (data pushed by hand) or CollectionTypeFolder. The server
+	// requires it; empty is sent as CollectionTypeVirtual.
+	Type CollectionType `json:"type"`
 	// ParentID is the folder collection to create it in.
 	ParentID string `json:"parentId,omitempty"`
 	// Metadata is free-form.
 	Metadata map[string]any `json:"metadata,omitempty"`
 	// Tags are the collection's tags.
 	Tags []string `json:"tags,omitempty"`
+}
+
+// MarshalJSON sends an empty Type as CollectionTypeVirtual.
+func (r CreateCollectionRequest) MarshalJSON() ([]byte, error) {
+	type plain CreateCollectionRequest
+	if r.Type == "" {
+		r.Type = CollectionTypeVirtual
+	}
+	return json.Marshal(plain(r))
 }
 
 // CreateTextCollectionRequest creates a collection from a text, split and trained.
@@ -732,8 +742,8 @@ type SearchTestResult struct {
 	Duration string `json:"duration"`
 	// SearchMode is the mode used.
 	SearchMode SearchMode `json:"searchMode"`
-	// Limit is the token limit used.
-	Limit int `json:"limit"`
+	// Limit is the token limit used (a JSON number: some servers write it as 5000.0).
+	Limit float64 `json:"limit"`
 	// Similarity is the lowest score kept.
 	Similarity float64 `json:"similarity"`
 	// UsingReRank tells whether the hits were re-ranked.
