@@ -3,6 +3,7 @@ package fastgpt_test
 import (
 	"context"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,19 +14,22 @@ import (
 )
 
 // osThreads reads the process's OS thread count (Linux: /proc/self/status).
-func osThreads(t testing.TB) int {
+func osThreads(t testing.TB) int { return procStatus(t, "Threads:") }
+
+// procStatus reads a number of /proc/self/status (Linux), e.g. "Threads:" or "VmRSS:" (kB).
+func procStatus(t testing.TB, key string) int {
 	t.Helper()
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Skip("no /proc/self/status:", err)
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "Threads:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
+		if v, ok := strings.CutPrefix(l, key); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 			return n
 		}
 	}
-	t.Fatal("no Threads line")
+	t.Fatal("no " + key + " line")
 	return 0
 }
 
@@ -53,26 +57,27 @@ func TestPausedStreamsPinNoThread(t *testing.T) {
 	const events = 200 // > 64: every stream fills its buffer and pauses
 	c := newClient(t, fastgpt.WithHeader("x-mock-stream-events", strconv.Itoa(events)))
 	before := osThreads(t)
-	streams := make([]*fastgpt.Stream, n)
-	for i := range streams {
-		streams[i] = c.StreamChatCompletion(context.Background(), ask("paused"))
-	}
-	waitPaused(t, int64(n), 60*time.Second)
-	during := osThreads(t)
-	t.Logf("%d paused streams: %d OS threads (%d before they started)", n, during, before)
-	// The bound: Go's own threads plus the library's (I/O workers <= 8, DNS 4, callback threads
-	// 4), nothing per stream. Blocking callbacks would need one thread per stream.
-	if during > before+24 || during > 80 {
-		t.Fatalf("%d OS threads with %d paused streams (%d before)", during, n, before)
-	}
+	rssBefore := procStatus(t, "VmRSS:")
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	heapBefore := ms.HeapInuse
+	// Each goroutine starts its stream, reads one event, then stops reading until released.
+	release := make(chan struct{})
 	want := strings.Repeat("x", events*16)
 	var wg sync.WaitGroup
 	errs := make(chan string, n)
-	for i, s := range streams {
+	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := c.StreamChatCompletion(context.Background(), ask("paused"))
+			defer s.Close()
 			var got strings.Builder
+			if s.Next() {
+				got.WriteString(s.Event().Text)
+			}
+			<-release
 			for s.Next() {
 				got.WriteString(s.Event().Text)
 			}
@@ -82,9 +87,23 @@ func TestPausedStreamsPinNoThread(t *testing.T) {
 			case got.String() != want || s.Response().Text() != want:
 				errs <- "stream " + strconv.Itoa(i) + ": wrong text, " + strconv.Itoa(got.Len()) + " bytes"
 			}
-			s.Close()
 		}()
 	}
+	waitPaused(t, int64(n), 60*time.Second)
+	during := osThreads(t)
+	rss := procStatus(t, "VmRSS:") - rssBefore
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	heap := int64(ms.HeapInuse) - int64(heapBefore)
+	t.Logf("%d paused streams: %d OS threads (%d before they started); RSS +%d kB (%.1f kB a stream), of which Go heap +%d kB (%.1f kB a stream); race detector: %v",
+		n, during, before, rss, float64(rss)/float64(n), heap>>10, float64(heap>>10)/float64(n), raceEnabled)
+	// The bound: Go's own threads plus the library's (I/O workers <= 8, DNS 4, callback threads
+	// 4), nothing per stream. Blocking callbacks would need one thread per stream.
+	if during > before+24 || during > 80 {
+		close(release)
+		t.Fatalf("%d OS threads with %d paused streams (%d before)", during, n, before)
+	}
+	close(release)
 	wg.Wait()
 	close(errs)
 	for e := range errs {
