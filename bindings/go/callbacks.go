@@ -29,8 +29,8 @@ func deleteHandle(h cgo.Handle) {
 
 // goFastgptStreamEvent receives every event of a streamed chat completion on a library thread.
 // It copies what it keeps (the event's memory is only valid during the call), never lets a Go
-// panic unwind into the library, and returns 1 (abort) rather than block once the consumer has
-// closed the stream.
+// panic unwind into the library, never blocks (a full buffer pauses the operation, see deliver),
+// and returns 1 (abort) once the consumer has closed the stream or its context is done.
 //
 //export goFastgptStreamEvent
 func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_t) {
