@@ -69,11 +69,13 @@ test-asan-rust:
 test-valgrind: build
 	scripts/valgrind-examples.sh
 
-# The binding against the in-repo build (tag fastgpt_dev), then as an outside module gets it:
+# The binding against the in-repo build (tag fastgpt_dev), the knowledge-base example against the
+# mock, then the binding as an outside module gets it:
 # `go get` + `go build` in a fresh module against `make install` into a temporary prefix.
 test-go: build
 	cd bindings/go && go vet -tags fastgpt_dev ./... && GOEXPERIMENT=cgocheck2 go test -tags fastgpt_dev -race -count=1 ./...
-	cd examples/go && go vet -tags fastgpt_dev ./... && go build -tags fastgpt_dev -o /dev/null .
+	cd examples/go && go vet -tags fastgpt_dev ./... && go build -tags fastgpt_dev -o /dev/null . ./knowledge_base
+	cd examples/go && ../../scripts/with-mock.sh go run -tags fastgpt_dev ./knowledge_base
 	scripts/test-go-module.sh
 
 test-install:

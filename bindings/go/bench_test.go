@@ -59,3 +59,19 @@ func BenchmarkGoLayerOnly(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetChatHistoriesPerCallHeader is BenchmarkGetChatHistories with a per-call option: the
+// difference is the derived client made and freed per call (fastgpt_client_with).
+func BenchmarkGetChatHistoriesPerCallHeader(b *testing.B) {
+	c := newClient(b)
+	ctx := context.Background()
+	req := &fastgpt.GetChatHistoriesRequest{AppID: appID, PageSize: 1}
+	opt := fastgpt.WithHeader("X-Tenant", "acme")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.GetChatHistories(ctx, req, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

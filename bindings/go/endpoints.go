@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"runtime"
 	"sync"
 	"unsafe"
@@ -46,9 +47,9 @@ func call[T any](ctx context.Context, c *Client, ep endpoint, req any, opts []Ca
 	return out, err
 }
 
-// marshalRequest encodes req as NUL-terminated JSON.
+// marshalRequest encodes req as NUL-terminated JSON; nil (also a nil pointer) is {}.
 func marshalRequest(req any) ([]byte, error) {
-	if req == nil {
+	if v := reflect.ValueOf(req); req == nil || (v.Kind() == reflect.Pointer && v.IsNil()) {
 		return []byte("{}\x00"), nil
 	}
 	js, err := json.Marshal(req)
@@ -97,17 +98,51 @@ func (s *clientState) newCancel(ctx context.Context) (*cancelToken, func()) {
 	}
 }
 
-// callSettings applies the options of one call; options that only a client takes yet are an
-// error (they will map onto a derived client once libfastgpt has per-call settings).
+// callSettings applies the options of one call; options that only a client takes are an error,
+// and so is WithProgress outside an upload.
 func callSettings(opts []CallOption) (settings, error) {
+	set, err := uploadSettings(opts)
+	if err == nil && set.progress != nil {
+		err = &Error{Status: StatusInvalidArgument, Message: "WithProgress applies to uploads only"}
+	}
+	return set, err
+}
+
+// uploadSettings is callSettings for an upload (WithProgress allowed).
+func uploadSettings(opts []CallOption) (settings, error) {
 	var set settings
 	for _, o := range opts {
 		o(&set)
 	}
 	if set.clientOnly != "" {
-		return set, &Error{Status: StatusInvalidArgument, Message: set.clientOnly + " is a client option: pass it to NewClient (per-call use is not supported yet)"}
+		return set, &Error{Status: StatusInvalidArgument, Message: set.clientOnly + " is a client option: pass it to NewClient (per call: WithTimeout, WithStreamIdleTimeout, WithMaxRetries, WithHeader)"}
 	}
 	return set, nil
+}
+
+// callClient returns the native client one call runs on: ptr itself, or, when the call
+// overrides settings, a client derived from ptr (fastgpt_client_with: a few microseconds, sharing
+// ptr's connections) that the caller frees once the call has ended. ptr must be read-locked.
+func callClient(ptr *C.fastgpt_client, set *settings) (*C.fastgpt_client, *Error) {
+	if !set.derive {
+		return ptr, nil
+	}
+	js, err := json.Marshal(&overrides{
+		TimeoutMS:           set.cfg.TimeoutMS,
+		StreamIdleTimeoutMS: set.cfg.StreamIdleTimeoutMS,
+		MaxRetries:          set.cfg.MaxRetries,
+		Headers:             set.cfg.Headers,
+	})
+	if err != nil {
+		return nil, &Error{Status: StatusInvalidJSON, Message: "cannot encode the call's options: " + err.Error()}
+	}
+	js = append(js, 0)
+	var out *C.fastgpt_client
+	var cerr *C.fastgpt_error
+	if st := C.fastgpt_client_with(ptr, (*C.char)(unsafe.Pointer(&js[0])), &out, &cerr); st != C.FASTGPT_OK {
+		return nil, takeError(st, cerr)
+	}
+	return out, nil
 }
 
 // withCallTimeout bounds ctx by the call's WithTimeout, if any (d <= 0: no bound).
@@ -118,6 +153,9 @@ func withCallTimeout(ctx context.Context, set *settings) (context.Context, conte
 	return context.WithTimeout(ctx, set.timeout)
 }
 
+// invoker makes one blocking C call on target with the request JSON and the cancel token.
+type invoker func(target *C.fastgpt_client, js *C.char, tok *C.fastgpt_cancel, resp **C.fastgpt_response, cerr **C.fastgpt_error) C.fastgpt_status
+
 // run performs one blocking C call under ctx and hands the library-owned result data to decode
 // before the response is freed (or kept for WithResponseInto and for Do's own result, doResp).
 func run(ctx context.Context, c *Client, ep endpoint, method, path string, req any, opts []CallOption, doResp **Response, decode func([]byte) error) error {
@@ -125,7 +163,18 @@ func run(ctx context.Context, c *Client, ep endpoint, method, path string, req a
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withCallTimeout(ctx, &set)
+	return runWith(ctx, c, &set, req, doResp, decode, func(target *C.fastgpt_client, js *C.char, tok *C.fastgpt_cancel, resp **C.fastgpt_response, cerr **C.fastgpt_error) C.fastgpt_status {
+		if ep == epRequest {
+			m, p := cStr(method), cStr(path)
+			return C.fastgpt_request(target, (*C.char)(unsafe.Pointer(&m[0])), (*C.char)(unsafe.Pointer(&p[0])), js, tok, resp, cerr)
+		}
+		return C.fgo_call(C.int(ep), target, js, tok, resp, cerr)
+	})
+}
+
+// runWith is run with the options already applied and the C call given.
+func runWith(ctx context.Context, c *Client, set *settings, req any, doResp **Response, decode func([]byte) error, invoke invoker) error {
+	ctx, cancel := withCallTimeout(ctx, set)
 	defer cancel()
 	if ctx.Err() != nil {
 		return ctxError(ctx)
@@ -139,16 +188,17 @@ func run(ctx context.Context, c *Client, ep endpoint, method, path string, req a
 	if err != nil {
 		return err
 	}
+	target, derr := callClient(ptr, set)
+	if derr != nil {
+		s.mu.RUnlock()
+		return derr
+	}
 	tok, release := s.newCancel(ctx)
 	var resp *C.fastgpt_response
 	var cerr *C.fastgpt_error
-	var st C.fastgpt_status
-	cjs := (*C.char)(unsafe.Pointer(&js[0]))
-	if ep == epRequest {
-		m, p := cStr(method), cStr(path)
-		st = C.fastgpt_request(ptr, (*C.char)(unsafe.Pointer(&m[0])), (*C.char)(unsafe.Pointer(&p[0])), cjs, tok.p, &resp, &cerr)
-	} else {
-		st = C.fgo_call(C.int(ep), ptr, cjs, tok.p, &resp, &cerr)
+	st := invoke(target, (*C.char)(unsafe.Pointer(&js[0])), tok.p, &resp, &cerr)
+	if target != ptr {
+		C.fastgpt_client_free(target)
 	}
 	release()
 	s.mu.RUnlock()

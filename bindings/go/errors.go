@@ -50,6 +50,10 @@ const (
 	StatusDecode Status = 17
 	// StatusStreamTruncated: the stream ended (or the connection broke) before [DONE].
 	StatusStreamTruncated Status = 18
+	// StatusBusy: busy, try again later: the chat is still generating its previous answer
+	// (FastGPT chatIsGenerating, or HTTP 409 from the newest servers). Retried like a rate limit
+	// for idempotent calls only; a completion fails at once.
+	StatusBusy Status = 19
 	// StatusCancelled: the call was cancelled by its context, by Client.Close or by Stream.Close.
 	StatusCancelled Status = 20
 	// StatusAbortedByCallback: a C callback asked to stop. This package reports its own aborts
@@ -82,6 +86,7 @@ func _() {
 	_ = x[StatusAPI-C.FASTGPT_ERR_API]
 	_ = x[StatusDecode-C.FASTGPT_ERR_DECODE]
 	_ = x[StatusStreamTruncated-C.FASTGPT_ERR_STREAM_TRUNCATED]
+	_ = x[StatusBusy-C.FASTGPT_ERR_BUSY]
 	_ = x[StatusCancelled-C.FASTGPT_ERR_CANCELLED]
 	_ = x[StatusAbortedByCallback-C.FASTGPT_ERR_ABORTED_BY_CALLBACK]
 	_ = x[StatusForked-C.FASTGPT_ERR_FORKED]
@@ -116,6 +121,7 @@ var (
 	ErrAPI             error = &sentinel{StatusAPI, "FastGPT API error"}
 	ErrDecode          error = &sentinel{StatusDecode, "cannot decode the answer"}
 	ErrStreamTruncated error = &sentinel{StatusStreamTruncated, "stream truncated"}
+	ErrBusy            error = &sentinel{StatusBusy, "busy, try again later"}
 	ErrCancelled       error = &sentinel{StatusCancelled, "cancelled"}
 	ErrPanic           error = &sentinel{StatusPanic, "panic"}
 	// ErrClosed matches calls cancelled by Client.Close or made after it (they also match
@@ -174,6 +180,10 @@ func (e *Error) Timeout() bool { return e.Is(ErrTimeout) }
 
 // IsAuth reports whether err is an authentication failure (errors.Is(err, ErrAuth)).
 func IsAuth(err error) bool { return errors.Is(err, ErrAuth) }
+
+// IsBusy reports whether err says the chat is still generating its previous answer (try again
+// later; errors.Is(err, ErrBusy)).
+func IsBusy(err error) bool { return errors.Is(err, ErrBusy) }
 
 // IsRateLimited reports whether err is a rate limit that outlasted the retries
 // (errors.Is(err, ErrRateLimited)).

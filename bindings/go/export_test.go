@@ -32,3 +32,6 @@ func (c *Client) GoLayerOnly(ctx context.Context, req any, data []byte) error {
 
 // LiveClients is the number of native clients not freed yet.
 func LiveClients() int64 { return liveClients.Load() }
+
+// PausedStreams is the number of streams paused right now (their buffer was full).
+func PausedStreams() int64 { return pausedStreams.Load() }

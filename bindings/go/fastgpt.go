@@ -20,6 +20,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -55,20 +56,27 @@ type config struct {
 // settings collects the options of NewClient or of one call.
 type settings struct {
 	cfg config
-	// clientOnly names the first option that only a client can take so far (see CallOption).
+	// clientOnly names the first option that only a client can take (see CallOption).
 	clientOnly string
-	// timeout is WithTimeout's value (hasTimeout: it was given); per call it becomes a context
-	// deadline.
+	// derive: an option that a call turns into a derived client (fastgpt_client_with) was given.
+	derive bool
+	// timeout is WithTimeout's value (hasTimeout: it was given); per call it also becomes a
+	// context deadline.
 	timeout    time.Duration
 	hasTimeout bool
 	// into is WithResponseInto's destination (per call only).
 	into **Response
+	// logger is WithLogger's (client only).
+	logger *slog.Logger
+	// progress is WithProgress's callback (uploads only).
+	progress func(sent, total int64)
 }
 
 // Option configures a Client when passed to NewClient, or one call when passed to a method (then
-// called a CallOption). Every option applies to a client; per call, WithTimeout and
-// WithResponseInto apply today, and the others are rejected with StatusInvalidArgument (they
-// need per-call client settings, which libfastgpt does not offer yet).
+// called a CallOption). Per call, WithTimeout, WithStreamIdleTimeout, WithMaxRetries and
+// WithHeader override the client's settings for that call only (through a derived client that
+// shares the client's connections), WithResponseInto and WithProgress apply to calls only, and
+// the other options are client settings, refused per call with StatusInvalidArgument.
 type Option func(*settings)
 
 // CallOption is an Option given to one call (the trailing ...CallOption of every method).
@@ -81,6 +89,22 @@ func clientOption(name string, f func(*config)) Option {
 		}
 		f(&s.cfg)
 	}
+}
+
+// callableOption is a setting a call may override (timeout, idle timeout, retries, headers).
+func callableOption(f func(*config)) Option {
+	return func(s *settings) {
+		s.derive = true
+		f(&s.cfg)
+	}
+}
+
+// overrides is the part of config a derived client takes (fastgpt_client_with).
+type overrides struct {
+	TimeoutMS           *int64            `json:"timeout_ms,omitempty"`
+	StreamIdleTimeoutMS *int64            `json:"stream_idle_timeout_ms,omitempty"`
+	MaxRetries          *int              `json:"max_retries,omitempty"`
+	Headers             map[string]string `json:"headers,omitempty"`
 }
 
 // maxMS is the longest duration libfastgpt accepts (7 days); WithTimeout(0) means "none" and
@@ -113,11 +137,13 @@ func WithAPIKey(key string) Option {
 
 // WithTimeout bounds a call. For a client (default 10 minutes): a whole unary call including its
 // retries, and a stream until its headers (then WithStreamIdleTimeout applies). For one call: the
-// whole call, streams included, like a context deadline (the error then matches ErrTimeout and
-// context.DeadlineExceeded). d <= 0 means no timeout; durations are rounded up to the
+// library's timeout of that call (as for a client) and also a context deadline over the whole
+// call, streams included (the error then matches ErrTimeout, and context.DeadlineExceeded when
+// the deadline fired first). d <= 0 means no timeout; durations are rounded up to the
 // millisecond. A context deadline applies as well.
 func WithTimeout(d time.Duration) Option {
 	return func(s *settings) {
+		s.derive = true
 		s.cfg.TimeoutMS = ms(d)
 		s.timeout, s.hasTimeout = d, true
 	}
@@ -129,15 +155,15 @@ func WithConnectTimeout(d time.Duration) Option {
 }
 
 // WithStreamIdleTimeout bounds the silence between two reads of a stream (default 60s; d <= 0
-// means none). Client only.
+// means none). Also per call.
 func WithStreamIdleTimeout(d time.Duration) Option {
-	return clientOption("WithStreamIdleTimeout", func(c *config) { c.StreamIdleTimeoutMS = ms(d) })
+	return callableOption(func(c *config) { c.StreamIdleTimeoutMS = ms(d) })
 }
 
 // WithMaxRetries sets how many times a failed request is retried (default 2; 0 disables
-// retries). Client only.
+// retries). Also per call.
 func WithMaxRetries(n int) Option {
-	return clientOption("WithMaxRetries", func(c *config) { c.MaxRetries = &n })
+	return callableOption(func(c *config) { c.MaxRetries = &n })
 }
 
 // WithMaxRetryDelay caps the wait before a retry; a longer server-requested Retry-After is not
@@ -152,9 +178,11 @@ func WithMaxRetryDelay(d time.Duration) Option {
 	})
 }
 
-// WithHeader adds a header to every request (not Authorization: use WithAPIKey). Client only.
+// WithHeader adds a header to every request (not Authorization: use WithAPIKey). Per call, the
+// header is added to that call's requests, replacing a client header of the same name
+// (case-insensitive).
 func WithHeader(name, value string) Option {
-	return clientOption("WithHeader", func(c *config) {
+	return callableOption(func(c *config) {
 		if c.Headers == nil {
 			c.Headers = map[string]string{}
 		}
@@ -193,6 +221,29 @@ func WithInsecureSkipVerify() Option {
 	return clientOption("WithInsecureSkipVerify", func(c *config) { c.DangerAcceptInvalidCerts = true })
 }
 
+// WithLogger sends the client's log lines (one per request attempt, stream start and end,
+// configuration decisions; never the API key, bodies only at the library's trace level) to
+// logger instead of stderr (where $FASTGPT_LOG would send them). The library's levels map to
+// slog's: ERROR, WARN, INFO, DEBUG, and TRACE as slog.LevelDebug-4; the most verbose level that
+// logger.Enabled accepts is asked of the library once, in NewClient. The lines are logfmt text
+// ("request method=POST path=/api/... attempt=1 http_status=200 ..."), logged as the message with
+// no attributes. Client only (clients derived per call share it).
+func WithLogger(logger *slog.Logger) Option {
+	return func(s *settings) {
+		if s.clientOnly == "" {
+			s.clientOnly = "WithLogger"
+		}
+		s.logger = logger
+	}
+}
+
+// WithProgress reports a file upload's progress (CreateFileCollection, CreateFileCollectionFromPath):
+// f(sent, total) is called on the calling goroutine's thread as the file goes out, about every
+// 0.1% and once at the end with sent == total. A slow f slows the upload. Uploads only.
+func WithProgress(f func(sent, total int64)) CallOption {
+	return func(s *settings) { s.progress = f }
+}
+
 // WithResponseInto stores the raw result of a successful call (HTTP status, body, headers) in
 // *dst; on failure *dst is left unchanged. For streams, Header lookups are not available. Per
 // call only.
@@ -222,6 +273,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	if set.into != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Message: "WithResponseInto applies to a call, not to NewClient"}
 	}
+	if set.progress != nil {
+		return nil, &Error{Status: StatusInvalidArgument, Message: "WithProgress applies to an upload, not to NewClient"}
+	}
 	js, err := json.Marshal(&set.cfg)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidJSON, Message: "cannot encode the configuration: " + err.Error()}
@@ -232,6 +286,12 @@ func NewClient(opts ...Option) (*Client, error) {
 	st := C.fastgpt_client_new((*C.char)(unsafe.Pointer(&js[0])), &ptr, &cerr)
 	if st != C.FASTGPT_OK {
 		return nil, takeError(st, cerr)
+	}
+	if set.logger != nil {
+		if err := setLogger(ptr, set.logger); err != nil {
+			C.fastgpt_client_free(ptr)
+			return nil, err
+		}
 	}
 	liveClients.Add(1)
 	s := &clientState{ptr: ptr}

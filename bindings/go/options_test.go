@@ -3,6 +3,7 @@ package fastgpt_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -49,17 +50,21 @@ func TestCallTimeout(t *testing.T) {
 	}
 }
 
-// Options that need per-call client settings are refused per call (not silently ignored), and
-// WithResponseInto is refused by NewClient.
+// Client settings that cannot change per call are refused per call (not silently ignored),
+// WithProgress outside an upload too, and WithResponseInto is refused by NewClient.
 func TestOptionPlacement(t *testing.T) {
 	c := newClient(t)
-	_, err := c.GetChatHistories(context.Background(), &fastgpt.GetChatHistoriesRequest{AppID: appID}, fastgpt.WithHeader("X-A", "b"))
+	_, err := c.GetChatHistories(context.Background(), &fastgpt.GetChatHistoriesRequest{AppID: appID}, fastgpt.WithBaseURL("http://elsewhere"))
 	if !errors.Is(err, fastgpt.ErrInvalidArgument) {
-		t.Fatalf("per-call WithHeader: %v", err)
+		t.Fatalf("per-call WithBaseURL: %v", err)
 	}
-	_, err = c.StreamChatCompletion(context.Background(), ask("x"), fastgpt.WithMaxRetries(1)).Wait()
+	_, err = c.StreamChatCompletion(context.Background(), ask("x"), fastgpt.WithLogger(slog.Default())).Wait()
 	if !errors.Is(err, fastgpt.ErrInvalidArgument) {
-		t.Fatalf("per-call WithMaxRetries on a stream: %v", err)
+		t.Fatalf("per-call WithLogger on a stream: %v", err)
+	}
+	_, err = c.GetChatHistories(context.Background(), &fastgpt.GetChatHistoriesRequest{AppID: appID}, fastgpt.WithProgress(func(int64, int64) {}))
+	if !errors.Is(err, fastgpt.ErrInvalidArgument) {
+		t.Fatalf("WithProgress on a non-upload: %v", err)
 	}
 	var raw *fastgpt.Response
 	if _, err := fastgpt.NewClient(fastgpt.WithResponseInto(&raw)); !errors.Is(err, fastgpt.ErrInvalidArgument) {

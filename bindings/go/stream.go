@@ -50,6 +50,20 @@ const (
 	EventDone EventKind = 13
 	// EventUnknown: an event name this version does not know, passed through raw (Name, Data).
 	EventUnknown EventKind = 14
+	// EventChatTitle: the title the server gave the chat ({"title": ...}); also sent without
+	// detail. The accumulated answer keeps it as ChatCompletion.Title.
+	EventChatTitle EventKind = 16
+	// EventPlan: an agent's plan (raw JSON in Data).
+	EventPlan EventKind = 17
+	// EventPlanStatus: progress of an agent's plan step (raw JSON in Data).
+	EventPlanStatus EventKind = 18
+	// EventSandboxStatus: the state of a code sandbox the workflow runs (raw JSON in Data).
+	EventSandboxStatus EventKind = 19
+	// EventSkillCall: the agent called a skill (raw JSON in Data).
+	EventSkillCall EventKind = 20
+	// EventUploadProgress: a file upload's progress ({"sent":N,"total":M} in Data). Uploads
+	// report it through WithProgress; a chat stream never carries it.
+	EventUploadProgress EventKind = 21
 )
 
 // The constants above must equal fastgpt.h's (a mismatch does not compile).
@@ -69,6 +83,12 @@ func _() {
 	_ = x[EventError-C.FASTGPT_EVENT_ERROR]
 	_ = x[EventDone-C.FASTGPT_EVENT_DONE]
 	_ = x[EventUnknown-C.FASTGPT_EVENT_UNKNOWN]
+	_ = x[EventChatTitle-C.FASTGPT_EVENT_CHAT_TITLE]
+	_ = x[EventPlan-C.FASTGPT_EVENT_PLAN]
+	_ = x[EventPlanStatus-C.FASTGPT_EVENT_PLAN_STATUS]
+	_ = x[EventSandboxStatus-C.FASTGPT_EVENT_SANDBOX_STATUS]
+	_ = x[EventSkillCall-C.FASTGPT_EVENT_SKILL_CALL]
+	_ = x[EventUploadProgress-C.FASTGPT_EVENT_UPLOAD_PROGRESS]
 }
 
 var kindNames = map[EventKind]string{
@@ -77,7 +97,9 @@ var kindNames = map[EventKind]string{
 	EventToolCall: "toolCall", EventToolParams: "toolParams", EventToolResponse: "toolResponse",
 	EventInteractive: "interactive", EventUpdateVariables: "updateVariables",
 	EventWorkflowDuration: "workflowDuration", EventError: "error", EventDone: "done",
-	EventUnknown: "unknown",
+	EventUnknown: "unknown", EventChatTitle: "chatTitle", EventPlan: "plan",
+	EventPlanStatus: "planStatus", EventSandboxStatus: "sandboxStatus", EventSkillCall: "skillCall",
+	EventUploadProgress: "uploadProgress",
 }
 
 // String returns FastGPT's name of the kind ("answer", "flowNodeStatus", ...), or
@@ -140,6 +162,13 @@ type streamState struct {
 	finishOnce sync.Once
 	userClose  atomic.Bool
 	panicked   atomic.Pointer[string] // a recovered panic of the event callback
+	derived    *C.fastgpt_client      // the per-call derived client, freed after COMPLETE
+
+	// Pause/resume (see deliver): paused is the operation the callback paused, under mu;
+	// pausing is raised while it may be set, so the consumer's check costs one atomic load.
+	mu      sync.Mutex
+	pausing atomic.Bool
+	paused  *C.fastgpt_operation
 
 	// Written by finish before done is closed; read after.
 	final *ChatCompletion
@@ -158,6 +187,11 @@ func (s *streamState) finishLocked(final, body []byte, status int, err *Error) {
 	defer close(s.events)
 	if s.detach != nil {
 		defer s.detach()
+	}
+	s.dropPaused()
+	if s.derived != nil {
+		C.fastgpt_client_free(s.derived) // the operation has ended: nothing left to cancel
+		s.derived = nil
 	}
 	if p := s.panicked.Load(); p != nil {
 		err = &Error{Status: StatusPanic, Message: "panic in the stream callback: " + *p}
@@ -192,14 +226,28 @@ func (s *streamState) close() {
 	s.ctxCancel()
 }
 
-// StreamChatCompletion starts a streamed chat completion. The returned Stream is never nil: a
-// failure to start is reported by its Err (and by the iterator) without any event.
+// StreamChatCompletion starts a streamed chat completion (POST /api/v1/chat/completions). The
+// returned Stream is never nil: a failure to start is reported by its Err (and by the iterator)
+// without any event.
 //
 // The stream is bounded by ctx (its cancellation or deadline ends the stream with an error that
 // matches ErrCancelled and context.Canceled or context.DeadlineExceeded), by a per-call
 // WithTimeout (the whole stream), by the client's WithTimeout until the headers, and by
-// WithStreamIdleTimeout between reads.
+// WithStreamIdleTimeout between reads. A consumer that stops reading holds no thread: once 64
+// events wait, the library pauses the stream (and stops reading its connection) until Next
+// takes one.
 func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRequest, opts ...CallOption) *Stream {
+	return c.stream(ctx, false, req, opts)
+}
+
+// StreamChatCompletionV2 starts a streamed v2 chat completion (POST /api/v2/chat/completions,
+// FastGPT >= 4.9.4), as StreamChatCompletion: in detail mode each node's response arrives as its
+// own EventFlowNodeResponse and nothing follows EventDone. Stop it from elsewhere with StopChat.
+func (c *Client) StreamChatCompletionV2(ctx context.Context, req *ChatCompletionRequest, opts ...CallOption) *Stream {
+	return c.stream(ctx, true, req, opts)
+}
+
+func (c *Client) stream(ctx context.Context, v2 bool, req *ChatCompletionRequest, opts []CallOption) *Stream {
 	st := &streamState{
 		events:    make(chan Event, 64),
 		closed:    make(chan struct{}),
@@ -233,10 +281,22 @@ func (c *Client) StreamChatCompletion(ctx context.Context, req *ChatCompletionRe
 	if err != nil {
 		return fail(err.(*Error))
 	}
+	target, derr := callClient(ptr, &set)
+	if derr != nil {
+		c.s.mu.RUnlock()
+		return fail(derr)
+	}
+	if target != ptr {
+		st.derived = target // freed by finish, after COMPLETE (freeing it earlier would cancel)
+	}
 	st.tok, st.detach = c.s.newCancel(st.ctx)
 	h := newHandle(st)
 	var cerr *C.fastgpt_error
-	rc := C.fgo_stream_start(ptr, (*C.char)(unsafe.Pointer(&js[0])), st.tok.p, C.uintptr_t(h), &cerr)
+	v := C.int(0)
+	if v2 {
+		v = 1
+	}
+	rc := C.fgo_stream_start(target, v, (*C.char)(unsafe.Pointer(&js[0])), st.tok.p, C.uintptr_t(h), &cerr)
 	c.s.mu.RUnlock()
 	runtime.KeepAlive(c)
 	if rc != C.FASTGPT_OK {
@@ -268,6 +328,7 @@ func (s *Stream) Next() bool {
 			<-s.done // events is closed just before done: wait for the result to be published
 			return s.end(s.result())
 		}
+		s.resumeIfPaused() // there is room again
 		// The context may have ended while this event was waiting in the buffer.
 		if s.ctx.Err() != nil {
 			return s.stopByContext()

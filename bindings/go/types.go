@@ -273,7 +273,11 @@ type ChatCompletion struct {
 	ResponseData []NodeResponse `json:"responseData,omitempty"`
 	// NewVariables is the variable map after the run (detail mode, when updated).
 	NewVariables map[string]json.RawMessage `json:"newVariables,omitempty"`
-	// Error is the last node's error (a string or an object), if it failed.
+	// Title is the title the server gave the chat (newer servers, new chats; a stream's
+	// chatTitle event), or "".
+	Title string `json:"title,omitempty"`
+	// Error is set when a workflow node failed: FastGPT still answers HTTP 200 (so the call
+	// succeeds) and puts the node's error (an object or a string) here, as sent.
 	Error json.RawMessage `json:"error,omitempty"`
 	// Interactive is set when the workflow paused for user input (userSelect, userInput, ...).
 	Interactive json.RawMessage `json:"interactive,omitempty"`
@@ -528,11 +532,17 @@ type ClearChatHistoriesRequest struct {
 	AppID string `json:"appId"`
 }
 
-// DeleteChatRecordRequest deletes one message (ContentID is its dataId).
+// DeleteChatRecordRequest deletes messages: one (ContentID, a message's dataId) or several
+// (ContentIDs; servers before record/delete take one ContentID per call).
 type DeleteChatRecordRequest struct {
-	AppID     string `json:"appId"`
-	ChatID    string `json:"chatId"`
-	ContentID string `json:"contentId"`
+	AppID  string `json:"appId"`
+	ChatID string `json:"chatId"`
+	// ContentID is the dataId of the message to delete.
+	ContentID string `json:"contentId,omitempty"`
+	// ContentIDs are the dataIds of several messages to delete.
+	ContentIDs []string `json:"contentIds,omitempty"`
+	// DelFile also deletes the files the messages uploaded.
+	DelFile bool `json:"delFile,omitempty"`
 }
 
 // SendFeedbackRequest sets the like/dislike of an AI message. FastGPT clears whichever of the two
@@ -566,13 +576,30 @@ type GetAppLogsChartRequest struct {
 	DateStart string   `json:"dateStart"`
 	DateEnd   string   `json:"dateEnd"`
 	Source    []string `json:"source,omitempty"`
-	// Offset is the retention offset in user timespans.
-	Offset int `json:"offset,omitempty"`
-	// Timespans are "day", "week", "month" or "quarter".
-	UserTimespan string `json:"userTimespan,omitempty"`
-	ChatTimespan string `json:"chatTimespan,omitempty"`
-	AppTimespan  string `json:"appTimespan,omitempty"`
+	// Offset is the offset the server buckets by; nil sends 1 (the server's default).
+	Offset *int `json:"offset,omitempty"`
+	// UserTimespan, ChatTimespan and AppTimespan are the bucket sizes of the three series;
+	// required (the server's schema, checked before any I/O): TimespanDay, TimespanWeek,
+	// TimespanMonth or TimespanQuarter.
+	UserTimespan Timespan `json:"userTimespan"`
+	ChatTimespan Timespan `json:"chatTimespan"`
+	AppTimespan  Timespan `json:"appTimespan"`
 }
+
+// Timespan is the bucket size of an app logs chart series.
+type Timespan string
+
+// The timespans GetAppLogsChart accepts.
+const (
+	// TimespanDay buckets by day.
+	TimespanDay Timespan = "day"
+	// TimespanWeek buckets by week.
+	TimespanWeek Timespan = "week"
+	// TimespanMonth buckets by month.
+	TimespanMonth Timespan = "month"
+	// TimespanQuarter buckets by quarter.
+	TimespanQuarter Timespan = "quarter"
+)
 
 // AppLogsChart is the analytics per bucket; only buckets with data are present.
 type AppLogsChart struct {

@@ -1,0 +1,5 @@
+//go:build race
+
+package fastgpt_test
+
+const raceEnabled = true
