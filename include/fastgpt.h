@@ -991,12 +991,13 @@ fastgpt_status fastgpt_delete_dataset_async(const struct fastgpt_client *client,
                                             void *userdata,
                                             struct fastgpt_error **out_err);
 
-// Creates an empty collection: `type` `virtual` (data pushed by hand, the default) or `folder`.
-// Optional: `parentId`, `metadata`. Result: the new collection's id (a JSON string).
+// Creates an empty collection: `type` is `virtual` (data pushed by hand with `fastgpt_push_data`)
+// or `folder` (the server requires it). Optional: `parentId`, `metadata`, `tags`. Result: the new
+// collection's id (a JSON string).
 //
 // Never re-sent once its body may have reached the server.
 //
-// `POST /api/core/dataset/collection/create`. Required: `datasetId`, `name`.
+// `POST /api/core/dataset/collection/create`. Required: `datasetId`, `name`, `type`.
 fastgpt_status fastgpt_create_collection(const struct fastgpt_client *client,
                                          const char *request_json,
                                          const struct fastgpt_cancel *cancel,

@@ -496,10 +496,11 @@ pub const CREATE_COLLECTION: Endpoint = ep(
     Post,
     "/api/core/dataset/collection/create",
     Body,
-    &[Str("datasetId"), Str("name")],
+    &[Str("datasetId"), Str("name"), Str("type")],
     false,
-    "Creates an empty collection: `type` `virtual` (data pushed by hand, the default) or `folder`.
-Optional: `parentId`, `metadata`. Result: the new collection's id (a JSON string).",
+    "Creates an empty collection: `type` is `virtual` (data pushed by hand with `fastgpt_push_data`)
+or `folder` (the server requires it). Optional: `parentId`, `metadata`, `tags`. Result: the new
+collection's id (a JSON string).",
 );
 pub const CREATE_TEXT_COLLECTION: Endpoint = Endpoint {
     notes: &[COLLECTION_OPTIONS],

@@ -193,10 +193,10 @@ func (c *Client) DeleteDataset(ctx context.Context, req *DeleteDatasetRequest, o
 	return err
 }
 
-// CreateCollection calls fastgpt_create_collection: Creates an empty collection: `type` `virtual`
-// (data pushed by hand, the default) or `folder` (POST /api/core/dataset/collection/create). It is
-// never re-sent once its request may have reached the server. Every field is documented there, in
-// fastgpt.h.
+// CreateCollection calls fastgpt_create_collection: Creates an empty collection: `type` is
+// `virtual` (data pushed by hand with `fastgpt_push_data`) or `folder` (the server requires it)
+// (POST /api/core/dataset/collection/create). It is never re-sent once its request may have
+// reached the server. Every field is documented there, in fastgpt.h.
 func (c *Client) CreateCollection(ctx context.Context, req *CreateCollectionRequest, opts ...CallOption) (string, error) {
 	return call[string](ctx, c, epCreateCollection, req, opts)
 }

@@ -862,12 +862,13 @@ pub unsafe extern "C" fn fastgpt_delete_dataset_async(
     unary_async(client, || endpoint_request(&endpoints::DELETE_DATASET, request_json), cancel, cb, userdata, out_err)
 }
 
-/// Creates an empty collection: `type` `virtual` (data pushed by hand, the default) or `folder`.
-/// Optional: `parentId`, `metadata`. Result: the new collection's id (a JSON string).
+/// Creates an empty collection: `type` is `virtual` (data pushed by hand with `fastgpt_push_data`)
+/// or `folder` (the server requires it). Optional: `parentId`, `metadata`, `tags`. Result: the new
+/// collection's id (a JSON string).
 ///
 /// Never re-sent once its body may have reached the server.
 ///
-/// `POST /api/core/dataset/collection/create`. Required: `datasetId`, `name`.
+/// `POST /api/core/dataset/collection/create`. Required: `datasetId`, `name`, `type`.
 #[no_mangle]
 pub unsafe extern "C" fn fastgpt_create_collection(
     client: *const fastgpt_client,
