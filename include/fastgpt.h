@@ -11,6 +11,9 @@
  *  - No panic crosses the boundary (FASTGPT_ERR_PANIC instead).
  *  - Do not unload the library (dlclose). In a child forked after the library started, every
  *    call returns FASTGPT_ERR_FORKED instead of hanging (the parent is unaffected).
+ *  - Threads are bounded: the I/O workers, a few DNS threads and each client's `callback_threads`;
+ *    a slow async consumer pauses its operation (FASTGPT_CB_PAUSE) instead of holding a thread.
+ *  - The endpoint functions and their docs are generated from one table (src/endpoints.rs).
  */
 
 #ifndef FASTGPT_H
