@@ -23,6 +23,7 @@ pub mod delivery;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod local;
 pub mod log;
 pub mod response;
 pub mod runtime;
