@@ -28,6 +28,7 @@ pub mod log;
 pub mod response;
 pub mod runtime;
 pub mod sse;
+pub mod tls;
 pub mod transport;
 pub mod upload;
 

@@ -198,8 +198,7 @@ fn build_http(config: &Config) -> Result<reqwest::Client, Error> {
         .connect_timeout(config.connect_timeout)
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(50))
-        .redirect(redirect_policy())
-        .tls_danger_accept_invalid_certs(config.danger_accept_invalid_certs);
+        .redirect(redirect_policy());
     builder = match &config.proxy {
         Some(url) => builder.proxy(
             reqwest::Proxy::all(url.as_str())
@@ -207,17 +206,8 @@ fn build_http(config: &Config) -> Result<reqwest::Client, Error> {
         ),
         None => builder.no_proxy(),
     };
-    if let Some(pem) = &config.ca_cert_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-            .map_err(|e| Error::invalid_argument(format!("ca_cert_pem is not PEM certificates: {e}")))?;
-        // Text without a single certificate would silently trust nothing extra.
-        if certs.is_empty() {
-            return Err(Error::invalid_argument("ca_cert_pem holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
+    // Our rustls configuration: the system's roots are read at the first https handshake.
+    builder = builder.tls_backend_preconfigured(crate::tls::client_config(config)?);
     builder
         .build()
         .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e))))
