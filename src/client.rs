@@ -198,6 +198,7 @@ impl Client {
                 }
                 // One wake-up of a blocking caller per network read, not per event.
                 mailbox.flush();
+                mailbox.hand_over().await;
             }
             interpreter.finish(status, headers)
         };
