@@ -1,16 +1,17 @@
-//! The caller's-thread path of blocking unary calls.
+//! The caller's-thread path of blocking calls.
 //!
-//! A blocking unary call runs its whole future on the calling thread, on that thread's own
+//! A blocking call (unary, stream, upload) runs its whole future on the calling thread, on that thread's own
 //! current-thread tokio runtime (created on the thread's first blocking call), as libcurl does with
 //! an easy handle: no hand-off to a runtime worker and no wake-up of the caller at the end, so a
 //! call costs no thread switch. hyper's connections are tasks of the runtime that opened them and
 //! only make progress while that runtime runs, so connections opened here must only be used from
 //! here: each thread keeps its own connection pool per client ([`thread_http`]), shared by the
-//! client and the clients derived from it, used only by this thread's blocking calls. Async calls,
-//! streams and uploads keep the client's shared pool on the I/O runtime.
+//! client and the clients derived from it, used only by this thread's blocking calls. Async calls
+//! keep the client's shared pool on the I/O runtime.
 //!
 //! Not used (the caller hands the call to the I/O runtime as before) when the thread is already
-//! inside a tokio runtime: a host's own, or ours (a log callback making a blocking call).
+//! inside a tokio runtime: a host's own, or ours (a blocking stream's callback making a blocking
+//! call).
 
 use std::cell::{Cell, OnceCell, RefCell};
 use std::future::Future;

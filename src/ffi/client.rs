@@ -47,13 +47,14 @@ pub struct fastgpt_client {
 /// It logs to stderr if the environment variable `FASTGPT_LOG` says so, or to a callback
 /// (`fastgpt_client_set_log_callback`); per-call settings: `fastgpt_client_with`.
 ///
-/// Threads and connections: a blocking unary call runs entirely on the calling thread (like a
-/// libcurl easy handle), with that thread's own keep-alive connections to this client's server,
-/// shared by the clients derived from this one; a thread's idle connections of a client are
-/// closed at its next call after the client is freed, or when the thread exits. Async calls,
-/// streams, uploads, and blocking calls made on a thread that runs a tokio runtime (the host's)
-/// use the client's shared pool on the library's I/O threads. So a client holds at most one
-/// pool plus one per thread that made blocking calls with it.
+/// Threads and connections: a blocking call (unary, stream, upload) runs entirely on the calling
+/// thread (like a libcurl easy handle), its callback included, with that thread's own keep-alive
+/// connections to this client's server, shared by the clients derived from this one; a thread's
+/// idle connections of a client are closed at its next blocking call after the client is freed,
+/// or when the thread exits. Async calls, and blocking calls made on a thread that runs a tokio
+/// runtime (the host's) or from inside a blocking call's callback, use the client's shared pool
+/// on the library's I/O threads. So a client holds one pool plus one per thread that made
+/// blocking calls with it.
 #[no_mangle]
 pub extern "C" fn fastgpt_client_new(
     config_json: *const c_char,
