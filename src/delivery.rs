@@ -48,6 +48,15 @@ struct PoolState {
     retrying: bool,
 }
 
+/// Counts cancels of stop tokens (a caller's cancel token, a freed client's), bumped after each:
+/// a mailbox that saw no token cancelled at one count need not look again until it changes.
+static STOP_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Call after cancelling a token that may be in an operation's stop tokens.
+pub fn stop_epoch_bump() {
+    STOP_EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
 /// An idle callback thread exits after this long (once; it does not wake periodically).
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
@@ -227,6 +236,10 @@ pub struct Mailbox {
     /// The caller's cancel token and the client's: once either is cancelled, no event is delivered
     /// any more, only the COMPLETE.
     stop: Vec<CancellationToken>,
+    /// [`STOP_EPOCH`] when no stop token was cancelled (u64::MAX: never looked).
+    stop_seen: AtomicU64,
+    /// A stop token was seen cancelled.
+    stop_latched: std::sync::atomic::AtomicBool,
     /// Wakes a task holding a paused mailbox when it is resumed or completed.
     changed: Notify,
     pool: Option<Arc<CallbackPool>>,
@@ -257,6 +270,8 @@ impl Mailbox {
             dropped: Default::default(),
             abort: CancellationToken::new(),
             stop,
+            stop_seen: AtomicU64::new(u64::MAX),
+            stop_latched: Default::default(),
             changed: Notify::new(),
             pool,
             here: here.then(Notify::new),
@@ -267,8 +282,23 @@ impl Mailbox {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether a stop token is cancelled. Checked before every event, so without taking the
+    /// tokens' locks while no token anywhere was cancelled since the last look ([`stop_epoch_bump`]).
     fn stopped(&self) -> bool {
-        self.stop.iter().any(CancellationToken::is_cancelled)
+        if self.stop_latched.load(Ordering::Acquire) {
+            return true;
+        }
+        let epoch = STOP_EPOCH.load(Ordering::SeqCst);
+        if epoch == self.stop_seen.load(Ordering::Acquire) {
+            return false;
+        }
+        let stopped = self.stop.iter().any(CancellationToken::is_cancelled);
+        if stopped {
+            self.stop_latched.store(true, Ordering::Release);
+        } else {
+            self.stop_seen.store(epoch, Ordering::Release);
+        }
+        stopped
     }
 
     fn end(&self) -> End {

@@ -95,6 +95,7 @@ pub extern "C" fn fastgpt_client_free(client: *mut fastgpt_client) {
         // SAFETY: a pointer from fastgpt_client_new, freed once (the caller's promise).
         let client = unsafe { Box::from_raw(client) };
         client.freed.cancel();
+        crate::delivery::stop_epoch_bump();
         client.inner.shutdown();
     }));
 }
