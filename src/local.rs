@@ -103,3 +103,26 @@ pub fn thread_http(
         Some(build(key).inspect(|http| pools.push((Arc::downgrade(key), http.clone()))))
     })
 }
+
+/// Closes this thread's idle connections of clients that are gone (call after freeing one): a
+/// program that frees its client on the thread that used it keeps no descriptor of it.
+pub fn forget_freed_pools() {
+    let _ = LOCAL.try_with(|cell| {
+        if let Some(Some(local)) = cell.get() {
+            let before = local.pools.try_borrow().map_or(0, |p| p.len());
+            if let Ok(mut pools) = local.pools.try_borrow_mut() {
+                pools.retain(|(k, _)| k.strong_count() > 0);
+            }
+            let dropped = before > local.pools.try_borrow().map_or(before, |p| p.len());
+            // The dropped pools' connections are tasks of this runtime: let them see it and close
+            // their sockets now (not from inside a runtime: that would nest).
+            if dropped && !INSIDE.get() && tokio::runtime::Handle::try_current().is_err() {
+                local.runtime.block_on(async {
+                    for _ in 0..2 {
+                        tokio::task::yield_now().await;
+                    }
+                });
+            }
+        }
+    });
+}

@@ -97,6 +97,8 @@ pub extern "C" fn fastgpt_client_free(client: *mut fastgpt_client) {
         client.freed.cancel();
         crate::delivery::stop_epoch_bump();
         client.inner.shutdown();
+        drop(client);
+        crate::local::forget_freed_pools();
     }));
 }
 
