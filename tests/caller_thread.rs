@@ -103,3 +103,62 @@ fn a_call_after_its_client_was_freed_on_this_thread_uses_a_fresh_pool() {
     let client = Client::for_mock(&mock, json!({"api_key": "fastgpt-wrong"}));
     assert_eq!(histories(&client).expect_err("wrong key").status, FASTGPT_ERR_AUTH);
 }
+
+/// What the stream callback below saw: its client, and the outcome of the blocking calls it made.
+struct Nested {
+    client: *const fastgpt_client,
+    answers: usize,
+    calls_ok: usize,
+    calls_failed: usize,
+}
+
+unsafe extern "C" fn call_from_callback(userdata: *mut std::ffi::c_void, event: *const fastgpt_event) -> i32 {
+    let nested = &mut *(userdata as *mut Nested);
+    if (*event).kind == FASTGPT_EVENT_ANSWER && !(*event).text.is_null() {
+        nested.answers += 1;
+        if nested.answers <= 3 {
+            // A blocking call inside a blocking stream's callback (which runs inside this thread's
+            // runtime): handed to the I/O runtime, never a nested block_on.
+            let request = CString::new(json!({"appId": APP_ID, "offset": 0, "pageSize": 5}).to_string()).unwrap();
+            let mut resp = std::ptr::null_mut();
+            let mut err = std::ptr::null_mut();
+            let status =
+                fastgpt_get_chat_histories(nested.client, request.as_ptr(), std::ptr::null(), &mut resp, &mut err);
+            if status == FASTGPT_OK {
+                nested.calls_ok += 1;
+                fastgpt_response_free(resp);
+            } else {
+                nested.calls_failed += 1;
+                fastgpt_error_free(err);
+            }
+        }
+    }
+    0
+}
+
+#[test]
+fn a_blocking_stream_callback_can_make_blocking_calls() {
+    let mock = mock();
+    let client = Client::for_mock(&mock, json!({}));
+    let mut nested = Nested { client: client.raw(), answers: 0, calls_ok: 0, calls_failed: 0 };
+    let request = CString::new(chat_request(&"a question long enough for many chunks ".repeat(2)).to_string()).unwrap();
+    let mut resp = std::ptr::null_mut();
+    let mut err = std::ptr::null_mut();
+    let status = unsafe {
+        fastgpt_stream_chat_completion(
+            client.raw(),
+            request.as_ptr(),
+            std::ptr::null(),
+            Some(call_from_callback),
+            &mut nested as *mut Nested as *mut std::ffi::c_void,
+            &mut resp,
+            &mut err,
+        )
+    };
+    assert_eq!(status, FASTGPT_OK, "{:?}", (!err.is_null()).then(|| Failure::take(status, err)));
+    fastgpt_response_free(resp);
+    assert!(nested.answers > 3, "{} answers", nested.answers);
+    assert_eq!((nested.calls_ok, nested.calls_failed), (3, 0));
+    // And the thread's own path still works afterwards.
+    assert_eq!(histories(&client).expect("plain call").http_status, 200);
+}
