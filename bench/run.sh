@@ -9,7 +9,7 @@
 # finishes in well under 2 minutes); --release makes it use release builds like the full run.
 # Options: --rounds N, --assert-targets (exit 1 if a target is missed), --no-deps (skip the
 # contender install step), --release. Counts can be overridden with BENCH_UNARY, BENCH_CONCURRENT,
-# BENCH_INFLIGHT, BENCH_STREAM, BENCH_OPEN.
+# BENCH_INFLIGHT, BENCH_STREAM, BENCH_OPEN; BENCH_WORKLOADS=unary,cold runs only those workloads.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -64,7 +64,7 @@ libdir=$root/$out
 cp "$out/reqwest-baseline" "$bin/"
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/c/fastgpt_bench.c -L "$libdir" -lfastgpt \
   -Wl,-rpath,"$libdir" -lpthread -o "$bin/fastgpt_bench"
-"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/curl_bench.c -lcurl -o "$bin/curl_bench"
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror bench/c/curl_bench.c -lcurl -lcjson -o "$bin/curl_bench"
 strip -o "$bin/libfastgpt.stripped.so" "$out/libfastgpt.so"
 # The Go contenders (bench/go: the binding, openai-go, go-openai; versions pinned in its go.mod).
 # The binding's dev layout, pointed at this run's library ($libdir comes first, also in the rpath).
@@ -101,7 +101,7 @@ counts=$(printf '{"unary":%d,"concurrent":%d,"inflight":%d,"stream":%d,"open_str
   "$BENCH_UNARY" "$BENCH_CONCURRENT" "$BENCH_INFLIGHT" "$BENCH_STREAM" "$BENCH_OPEN")
 step "running $rounds round(s): $counts"
 python3 bench/report.py run --mock-url "$url" --mock-pid "$MOCK_PID" --bin "$bin" --rounds "$rounds" \
-  --counts "$counts" --out "$raw"
+  --counts "$counts" --out "$raw" --workloads "${BENCH_WORKLOADS:-}"
 step "report"
 python3 bench/report.py report --raw "$raw" --so "$bin/libfastgpt.stripped.so" --md "$md" \
   $([[ $smoke == 1 ]] && echo --smoke) $assert

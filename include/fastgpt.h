@@ -346,7 +346,7 @@ const char *fastgpt_status_str(int32_t status);
 // | `proxy` | none (environment proxies are not used) |
 // | `max_event_bytes` | 16777216: a larger SSE event fails the stream with `FASTGPT_ERR_DECODE` |
 // | `max_response_bytes` | 67108864: a larger unary body fails with `FASTGPT_ERR_DECODE` |
-// | `ca_cert_pem` | none: extra trusted root certificates (PEM text) |
+// | `ca_cert_pem` | none: extra trusted root certificates (PEM text), checked here; the system's roots are read at the first https connection, not here |
 // | `danger_accept_invalid_certs` | false: true turns off TLS certificate verification |
 // | `callback_threads` | 4 (1..256): most threads running this client's async callbacks at once (see `fastgpt_event_cb`, rule 8); shared with the clients derived from it |
 //
@@ -354,6 +354,15 @@ const char *fastgpt_status_str(int32_t status);
 // No network I/O happens here. On success `*out_client` receives the client.
 // It logs to stderr if the environment variable `FASTGPT_LOG` says so, or to a callback
 // (`fastgpt_client_set_log_callback`); per-call settings: `fastgpt_client_with`.
+//
+// Threads and connections: a blocking call (unary, stream, upload) runs entirely on the calling
+// thread (like a libcurl easy handle), its callback included, with that thread's own keep-alive
+// connections to this client's server, shared by the clients derived from this one; a thread's
+// idle connections of a client are closed when the client is freed on that thread, else at the
+// thread's next blocking call, or when it exits. Async calls, and blocking calls made on a thread that runs a tokio
+// runtime (the host's) or from inside a blocking call's callback, use the client's shared pool
+// on the library's I/O threads. So a client holds one pool plus one per thread that made
+// blocking calls with it.
 fastgpt_status fastgpt_client_new(const char *config_json,
                                   struct fastgpt_client **out_client,
                                   struct fastgpt_error **out_err);

@@ -123,7 +123,9 @@ impl Client {
         let started = Instant::now();
         let work = async {
             let deadline = Instant::now() + self.transport.config.timeout;
-            let mut resp = self.transport.send(&req, deadline).await?;
+            // Boxed: the request's state is freed once the headers are in, so an open stream holds
+            // only what reading needs.
+            let mut resp = Box::pin(self.transport.send(&req, deadline)).await?;
             let status = resp.status().as_u16();
             let headers = std::mem::take(resp.headers_mut());
             let is_sse = headers
@@ -198,6 +200,7 @@ impl Client {
                 }
                 // One wake-up of a blocking caller per network read, not per event.
                 mailbox.flush();
+                mailbox.hand_over().await;
             }
             interpreter.finish(status, headers)
         };

@@ -48,6 +48,15 @@ struct PoolState {
     retrying: bool,
 }
 
+/// Counts cancels of stop tokens (a caller's cancel token, a freed client's), bumped after each:
+/// a mailbox that saw no token cancelled at one count need not look again until it changes.
+static STOP_EPOCH: AtomicU64 = AtomicU64::new(0);
+
+/// Call after cancelling a token that may be in an operation's stop tokens.
+pub fn stop_epoch_bump() {
+    STOP_EPOCH.fetch_add(1, Ordering::SeqCst);
+}
+
 /// An idle callback thread exits after this long (once; it does not wake periodically).
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
@@ -227,13 +236,25 @@ pub struct Mailbox {
     /// The caller's cancel token and the client's: once either is cancelled, no event is delivered
     /// any more, only the COMPLETE.
     stop: Vec<CancellationToken>,
+    /// [`STOP_EPOCH`] when no stop token was cancelled (u64::MAX: never looked).
+    stop_seen: AtomicU64,
+    /// A stop token was seen cancelled.
+    stop_latched: std::sync::atomic::AtomicBool,
     /// Wakes a task holding a paused mailbox when it is resumed or completed.
     changed: Notify,
     pool: Option<Arc<CallbackPool>>,
+    /// Blocking mode on the caller's thread: the handler is a future on the same thread as the
+    /// operation ([`Mailbox::drain_here`]), woken through this instead of `ready`.
+    here: Option<Notify>,
 }
 
 impl Mailbox {
-    fn new(pool: Option<Arc<CallbackPool>>, stop: Vec<CancellationToken>, handler: Option<Handler>) -> Arc<Mailbox> {
+    fn new(
+        pool: Option<Arc<CallbackPool>>,
+        stop: Vec<CancellationToken>,
+        handler: Option<Handler>,
+        here: bool,
+    ) -> Arc<Mailbox> {
         Arc::new(Mailbox {
             state: Mutex::new(MailboxState {
                 queue: VecDeque::new(),
@@ -249,8 +270,11 @@ impl Mailbox {
             dropped: Default::default(),
             abort: CancellationToken::new(),
             stop,
+            stop_seen: AtomicU64::new(u64::MAX),
+            stop_latched: Default::default(),
             changed: Notify::new(),
             pool,
+            here: here.then(Notify::new),
         })
     }
 
@@ -258,8 +282,23 @@ impl Mailbox {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether a stop token is cancelled. Checked before every event, so without taking the
+    /// tokens' locks while no token anywhere was cancelled since the last look ([`stop_epoch_bump`]).
     fn stopped(&self) -> bool {
-        self.stop.iter().any(CancellationToken::is_cancelled)
+        if self.stop_latched.load(Ordering::Acquire) {
+            return true;
+        }
+        let epoch = STOP_EPOCH.load(Ordering::SeqCst);
+        if epoch == self.stop_seen.load(Ordering::Acquire) {
+            return false;
+        }
+        let stopped = self.stop.iter().any(CancellationToken::is_cancelled);
+        if stopped {
+            self.stop_latched.store(true, Ordering::Release);
+        } else {
+            self.stop_seen.store(epoch, Ordering::Release);
+        }
+        stopped
     }
 
     fn end(&self) -> End {
@@ -318,11 +357,21 @@ impl Mailbox {
 
     /// Wakes a blocking caller waiting for events (call after queueing a read's events).
     pub fn flush(&self) {
-        if self.pool.is_none() {
+        if let Some(here) = &self.here {
+            here.notify_one();
+        } else if self.pool.is_none() {
             let state = self.lock();
             if state.waiting && !state.queue.is_empty() {
                 self.ready.notify_one();
             }
+        }
+    }
+
+    /// After [`Mailbox::flush`]: on the caller's thread, lets the handler take this read's events
+    /// now (while they are in cache) rather than after the next reads.
+    pub async fn hand_over(&self) {
+        if self.here.is_some() {
+            tokio::task::yield_now().await;
         }
     }
 
@@ -365,7 +414,9 @@ impl Mailbox {
     fn schedule(self: &Arc<Self>, mut state: MutexGuard<'_, MailboxState>, wake: bool) {
         match &self.pool {
             None => {
-                if wake && state.waiting {
+                if let (true, Some(here)) = (wake, &self.here) {
+                    here.notify_one();
+                } else if wake && state.waiting {
                     self.ready.notify_one();
                 }
             }
@@ -527,24 +578,56 @@ impl Mailbox {
                 }
                 std::mem::swap(&mut state.queue, &mut batch);
             }
-            let mut freed = 0;
-            for msg in batch.drain(..) {
-                match msg {
-                    Message::Event(mut event) => {
-                        if self.deliver(handler, &mut event) == Flow::Pause {
-                            self.set_end(End::PauseInBlocking);
-                        }
-                        self.consumed(&event, &mut freed);
-                    }
-                    Message::Complete(result) => {
-                        let result = self.final_result(result);
-                        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| handler(Delivery::Complete(result))));
-                        return;
+            if self.deliver_blocking(&mut batch, handler) {
+                return;
+            }
+        }
+    }
+
+    /// Blocking mode on the caller's thread: the same as [`Mailbox::run_here`] as a future, run
+    /// next to the operation on the same thread (no thread wake-up, no lock contention; events are
+    /// freed by the thread that made them).
+    async fn drain_here(&self, handler: &mut dyn FnMut(Delivery<'_>) -> Flow) {
+        let here = self.here.as_ref().expect("a caller's-thread mailbox");
+        let mut batch = VecDeque::new();
+        loop {
+            loop {
+                let notified = here.notified();
+                {
+                    let mut state = self.lock();
+                    if !state.queue.is_empty() {
+                        std::mem::swap(&mut state.queue, &mut batch);
+                        break;
                     }
                 }
+                notified.await;
             }
-            self.free_slots(&mut freed);
+            if self.deliver_blocking(&mut batch, handler) {
+                return;
+            }
         }
+    }
+
+    /// Blocking mode: hands `batch` to the handler; true once the COMPLETE was delivered.
+    fn deliver_blocking(&self, batch: &mut VecDeque<Message>, handler: &mut dyn FnMut(Delivery<'_>) -> Flow) -> bool {
+        let mut freed = 0;
+        for msg in batch.drain(..) {
+            match msg {
+                Message::Event(mut event) => {
+                    if self.deliver(handler, &mut event) == Flow::Pause {
+                        self.set_end(End::PauseInBlocking);
+                    }
+                    self.consumed(&event, &mut freed);
+                }
+                Message::Complete(result) => {
+                    let result = self.final_result(result);
+                    let _ = std::panic::catch_unwind(AssertUnwindSafe(|| handler(Delivery::Complete(result))));
+                    return true;
+                }
+            }
+        }
+        self.free_slots(&mut freed);
+        false
     }
 }
 
@@ -588,15 +671,16 @@ where
     Fut: Future<Output = Result<Response, Error>> + Send + 'static,
 {
     crate::runtime::check_fork()?;
-    let mailbox = Mailbox::new(Some(Arc::clone(pool)), stop, None);
+    let mailbox = Mailbox::new(Some(Arc::clone(pool)), stop, None, false);
     let h = handler(&mailbox);
     mailbox.lock().handler = Some(h);
     start(mailbox, op)
 }
 
-/// Runs `op` on the runtime while `handler` gets its events on the calling thread; returns the
-/// result. Used by the blocking calls (with a handler that ignores events when there are none).
-/// A handler returning [`Flow::Pause`] ends the operation (a blocking call cannot pause).
+/// Runs `op` while `handler` gets its events on the calling thread; returns the result. Used by
+/// the blocking calls (with a handler that ignores events when there are none). `op` runs on the
+/// calling thread too ([`crate::local`]) unless that thread is inside a tokio runtime; then on the
+/// I/O runtime. A handler returning [`Flow::Pause`] ends the operation (a blocking call cannot pause).
 pub fn run_blocking<F, Fut>(
     stop: Vec<CancellationToken>,
     op: F,
@@ -606,7 +690,35 @@ where
     F: FnOnce(Arc<Mailbox>) -> Fut,
     Fut: Future<Output = Result<Response, Error>> + Send + 'static,
 {
-    let mailbox = start(Mailbox::new(None, stop, None), op)?;
+    let mut op = Some(op);
+    let here = crate::local::run_here(|| {
+        let op = op.take().expect("made once");
+        let mailbox = Mailbox::new(None, stop.clone(), None, true);
+        let fut = op(Arc::clone(&mailbox));
+        let handler = &mut handler;
+        async move {
+            let produce = async {
+                let result = catch_panic(fut).await;
+                mailbox.finish(result).await;
+            };
+            let mut outcome = None;
+            let mut deliver = |d: Delivery<'_>| match d {
+                Delivery::Event(ev) => handler(ev),
+                Delivery::Complete(r) => {
+                    outcome = Some(r);
+                    Flow::Continue
+                }
+            };
+            futures_util::future::join(produce, mailbox.drain_here(&mut deliver)).await;
+            outcome.unwrap_or_else(|| Err(Error::new(ErrorKind::Internal, "the operation ended without a result")))
+        }
+    });
+    // Not here: the closure (and its borrow of `op`) is given back unused.
+    if let Ok(result) = here {
+        return result;
+    }
+    let op = op.take().expect("not run here");
+    let mailbox = start(Mailbox::new(None, stop, None, false), op)?;
     let mut outcome = None;
     mailbox.run_here(&mut |d| match d {
         Delivery::Event(ev) => handler(ev),

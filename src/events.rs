@@ -145,9 +145,10 @@ const CANONICAL_SUFFIX: &[u8] = br#""},"index":0,"finish_reason":null}]}"#;
 const VALUE_ID_HEAD: &[u8] = br#"{"responseValueId":""#;
 const VALUE_ID_TAIL: &[u8] = br#","responseValueId":""#;
 
-/// The content of a canonical frame: where it is in `data`, and the text. A plain
-/// `responseValueId` member at either end of the object is allowed (it carries no text).
-fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, &str)> {
+/// The content of a canonical frame: where it is in `data`, and the text (decoded when it has
+/// escapes). A plain `responseValueId` member at either end of the object is allowed (it carries
+/// no text).
+fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, Cow<'_, str>)> {
     // Where the members after `{` start, and where those before the final `}` end.
     let (members_start, members_end) = (value_id_head_end(data).unwrap_or(1), value_id_tail_start(data));
     let members_end = members_end.unwrap_or(data.len().checked_sub(1)?);
@@ -161,10 +162,72 @@ fn canonical_content(data: &[u8]) -> Option<(std::ops::Range<usize>, &str)> {
     }
     let range = members_start + prefix.len()..members_end - suffix.len();
     let content = &data[range.clone()];
-    if !content.iter().all(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
+    if plain(content) {
+        return Some((range, Cow::Borrowed(std::str::from_utf8(content).ok()?)));
+    }
+    // Text with escapes (newlines, quotes in code...: a fifth of a real answer's frames).
+    Some((range, Cow::Owned(unescape(content)?)))
+}
+
+/// The value of a JSON string's body with escapes, or None when it is not one (a raw quote or
+/// control character, a bad or cut escape, a lone surrogate: left to the parser to report).
+fn unescape(body: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = memchr::memchr(b'\\', rest) {
+        let (run, tail) = rest.split_at(at);
+        if !plain(run) {
+            return None;
+        }
+        out.extend_from_slice(run);
+        let (&kind, tail) = tail[1..].split_first()?;
+        rest = tail;
+        let byte = match kind {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let (unit, tail) = hex4(rest)?;
+                rest = tail;
+                let c = match unit {
+                    0xD800..=0xDBFF => {
+                        let tail = rest.strip_prefix(b"\\u")?;
+                        let (low, tail) = hex4(tail)?;
+                        rest = tail;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?
+                    }
+                    _ => char::from_u32(unit)?,
+                };
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(byte);
+    }
+    if !plain(rest) {
         return None;
     }
-    Some((range, std::str::from_utf8(content).ok()?))
+    out.extend_from_slice(rest);
+    String::from_utf8(out).ok()
+}
+
+/// Four hex digits.
+fn hex4(s: &[u8]) -> Option<(u32, &[u8])> {
+    let digits = s.get(..4)?;
+    let text = std::str::from_utf8(digits).ok()?;
+    if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some((u32::from_str_radix(text, 16).ok()?, &s[4..]))
 }
 
 /// A plain string's value (no quote, backslash or control character).
@@ -317,8 +380,14 @@ impl StreamInterpreter {
             if text.is_empty() {
                 return Ok((None, None)); // a heartbeat
             }
-            self.answer.push_str(text);
-            return Ok((Some(Delta::InData(range)), None));
+            self.answer.push_str(&text);
+            return Ok((
+                Some(match text {
+                    Cow::Borrowed(_) => Delta::InData(range),
+                    Cow::Owned(decoded) => Delta::Decoded(decoded),
+                }),
+                None,
+            ));
         }
         // Invalid UTF-8 from the server is replaced, not fatal: the raw bytes stay in `data`.
         let utf8 = match std::str::from_utf8(data) {
@@ -674,11 +743,24 @@ mod tests {
 
     #[test]
     fn canonical_frames_skip_the_parser_and_agree_with_it() {
-        for content in ["hello", "你好", "", "with \\\"quote\\\"", "tab\\t", "back\\\\slash", "\\u4f60", "a\\nb"] {
+        for content in [
+            "hello",
+            "你好",
+            "",
+            "with \\\"quote\\\"",
+            "tab\\t",
+            "back\\\\slash",
+            "\\u4f60",
+            "a\\nb",
+            "\\ud83d\\ude00 smile",
+            "\\/\\b\\f\\r",
+            "```rust\\nlet s = \\\"hi\\\";\\n```",
+        ] {
             let data = chunk(content).into_bytes();
             let parsed: Value = serde_json::from_slice(&data).unwrap();
             let expected = parsed["choices"][0]["delta"]["content"].as_str().unwrap().to_owned();
-            assert_eq!(canonical_content(&data).is_some(), !content.contains('\\'), "{content}");
+            let (_, fast) = canonical_content(&data).unwrap_or_else(|| panic!("fast path: {content}"));
+            assert_eq!(fast, expected, "{content}");
             let mut it = StreamInterpreter::new(None);
             let ev = it.on_frame(SseEvent { event: String::new(), data, id: None, retry: None }).unwrap();
             assert_eq!(ev.text().unwrap_or(""), expected, "{content}");
@@ -689,7 +771,7 @@ mod tests {
         let head = format!("{{\"responseValueId\":\"v1\",{}", &canonical[1..]);
         for data in [tail, head] {
             let (range, text) = canonical_content(data.as_bytes()).unwrap_or_else(|| panic!("fast path: {data}"));
-            assert_eq!((text, &data[range]), ("hi", "hi"));
+            assert_eq!((&*text, &data[range]), ("hi", "hi"));
             let parsed: Value = serde_json::from_str(&data).unwrap();
             assert_eq!(parsed["choices"][0]["delta"]["content"], "hi", "{data} is the chunk it claims");
         }
@@ -699,6 +781,20 @@ mod tests {
             format!("{},\"other\":\"v1\"}}", &canonical[..canonical.len() - 1]),
         ] {
             assert!(canonical_content(odd.as_bytes()).is_none(), "{odd}");
+        }
+        // Bodies that are not a valid JSON string's are left to the parser (which reports them).
+        for bad in ["cut\\", "bad\\x", "short\\u12", "lone\\ud83d", "lone\\ud83d\\u0041", "raw\"quote", "nul\\u0000ok"]
+        {
+            let data = chunk(bad).into_bytes();
+            let fast = canonical_content(&data);
+            match serde_json::from_slice::<Value>(&data) {
+                Ok(v) => assert_eq!(
+                    fast.map(|(_, t)| t.into_owned()).as_deref(),
+                    v["choices"][0]["delta"]["content"].as_str(),
+                    "{bad}"
+                ),
+                Err(_) => assert!(fast.is_none(), "{bad}"),
+            }
         }
         // A near-canonical frame (a different finish_reason) goes through the parser.
         let data = STOP.as_bytes().to_vec();

@@ -23,10 +23,12 @@ pub mod delivery;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod local;
 pub mod log;
 pub mod response;
 pub mod runtime;
 pub mod sse;
+pub mod tls;
 pub mod transport;
 pub mod upload;
 

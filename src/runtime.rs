@@ -1,8 +1,9 @@
 //! The process-wide tokio runtime and the fork guard.
 //!
 //! The runtime is created on first use and never dropped (dropping a runtime from one of its own
-//! callbacks panics; tearing it down at exit races with thread-locals). Blocking calls never
-//! `block_on`: they spawn on the runtime and wait on a plain condition variable (see
+//! callbacks panics; tearing it down at exit races with thread-locals). Blocking unary calls run
+//! on the caller's thread ([`crate::local`]) unless that thread is inside a tokio runtime; streams,
+//! uploads and those unary calls spawn on the runtime and wait on a plain condition variable (see
 //! [`crate::delivery`]), so they work from any thread, including a host's own tokio worker and our
 //! callback threads.
 
@@ -75,12 +76,18 @@ pub fn check_fork() -> Result<(), Error> {
     Ok(())
 }
 
-pub fn runtime() -> Result<&'static Runtime, Error> {
-    check_fork()?;
+/// From now on a forked child refuses to use the library (a runtime, ours or a caller thread's,
+/// is about to exist).
+pub fn mark_started() {
     if !STARTED.load(Ordering::Relaxed) {
         register_fork_handler();
         STARTED.store(true, Ordering::SeqCst);
     }
+}
+
+pub fn runtime() -> Result<&'static Runtime, Error> {
+    check_fork()?;
+    mark_started();
     // A runtime that failed to start stays failed: every call reports it (none may hang).
     static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
     let rt = RUNTIME.get_or_init(|| {

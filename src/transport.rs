@@ -25,8 +25,12 @@ use crate::error::{classify_failure, Envelope, Error, ErrorKind};
 use crate::log::{log_at, quote, Level, Logger};
 
 pub struct Transport {
-    /// Shared by derived clients: one connection pool.
+    /// Shared by derived clients: one connection pool (for async calls, streams, uploads and
+    /// blocking calls made inside a tokio runtime).
     http: reqwest::Client,
+    /// The configuration `http` was built from, also the key of each thread's own pool for
+    /// blocking calls ([`crate::local`]); shared by derived clients.
+    pool: crate::local::PoolKey,
     pub config: Config,
     /// A derived client's header overrides; they replace `http`'s default headers of the same name.
     extra_headers: HeaderMap,
@@ -168,60 +172,54 @@ fn redirect_policy() -> reqwest::redirect::Policy {
     })
 }
 
+/// The HTTP client (and its connection pool) for `config`; checks the proxy and CA settings.
+fn build_http(config: &Config) -> Result<reqwest::Client, Error> {
+    install_crypto_provider();
+    let mut headers = HeaderMap::new();
+    for (name, value) in &config.headers {
+        // Config::from_json has already checked both, naming the offending header.
+        let name = HeaderName::from_bytes(name.as_bytes()).expect("checked by Config");
+        let value = HeaderValue::from_str(value).expect("checked by Config");
+        headers.insert(name, value);
+    }
+    if let Some(key) = &config.api_key {
+        let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
+            .map_err(|_| Error::invalid_argument("api_key is not a valid header value"))?;
+        // Sensitive: never printed by the http crate's Debug, and hpack never indexes it.
+        value.set_sensitive(true);
+        headers.insert(AUTHORIZATION, value);
+    }
+    let user_agent = HeaderValue::from_str(&config.user_agent)
+        .map_err(|_| Error::invalid_argument("user_agent is not a valid header value"))?;
+    headers.insert(USER_AGENT, user_agent);
+
+    let mut builder = reqwest::Client::builder()
+        .default_headers(headers)
+        .connect_timeout(config.connect_timeout)
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(50))
+        .redirect(redirect_policy());
+    builder = match &config.proxy {
+        Some(url) => builder.proxy(
+            reqwest::Proxy::all(url.as_str())
+                .map_err(|e| Error::invalid_argument(format!("proxy is not a valid proxy URL: {e}")))?,
+        ),
+        None => builder.no_proxy(),
+    };
+    // Our rustls configuration: the system's roots are read at the first https handshake.
+    builder = builder.tls_backend_preconfigured(crate::tls::client_config(config)?);
+    builder
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e))))
+}
+
 impl Transport {
     pub fn new(config: Config) -> Result<Transport, Error> {
-        install_crypto_provider();
-        let mut headers = HeaderMap::new();
-        for (name, value) in &config.headers {
-            // Config::from_json has already checked both, naming the offending header.
-            let name = HeaderName::from_bytes(name.as_bytes()).expect("checked by Config");
-            let value = HeaderValue::from_str(value).expect("checked by Config");
-            headers.insert(name, value);
-        }
-        if let Some(key) = &config.api_key {
-            let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
-                .map_err(|_| Error::invalid_argument("api_key is not a valid header value"))?;
-            // Sensitive: never printed by the http crate's Debug, and hpack never indexes it.
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
-        let user_agent = HeaderValue::from_str(&config.user_agent)
-            .map_err(|_| Error::invalid_argument("user_agent is not a valid header value"))?;
-        headers.insert(USER_AGENT, user_agent);
-
-        let mut builder = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(50))
-            .redirect(redirect_policy())
-            .tls_danger_accept_invalid_certs(config.danger_accept_invalid_certs);
-        builder = match &config.proxy {
-            Some(url) => builder.proxy(
-                reqwest::Proxy::all(url.as_str())
-                    .map_err(|e| Error::invalid_argument(format!("proxy is not a valid proxy URL: {e}")))?,
-            ),
-            None => builder.no_proxy(),
-        };
-        if let Some(pem) = &config.ca_cert_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                .map_err(|e| Error::invalid_argument(format!("ca_cert_pem is not PEM certificates: {e}")))?;
-            // Text without a single certificate would silently trust nothing extra.
-            if certs.is_empty() {
-                return Err(Error::invalid_argument(
-                    "ca_cert_pem holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = builder.build().map_err(|e| {
-            Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e)))
-        })?;
+        let http = build_http(&config)?;
         let log = Logger::new(config.api_key.clone());
         Ok(Transport {
             http,
+            pool: std::sync::Arc::new(config.clone()),
             config,
             fallback_first: RwLock::new(HashSet::new()),
             extra_headers: HeaderMap::new(),
@@ -243,6 +241,7 @@ impl Transport {
         let learned = self.fallback_first.read().unwrap_or_else(|p| p.into_inner()).clone();
         Transport {
             http: self.http.clone(),
+            pool: std::sync::Arc::clone(&self.pool),
             config,
             fallback_first: RwLock::new(learned),
             extra_headers,
@@ -250,7 +249,12 @@ impl Transport {
         }
     }
 
-    fn request(&self, req: &Prepared) -> reqwest::RequestBuilder {
+    /// This thread's own pool inside a caller's-thread call, else the shared one.
+    fn http(&self) -> Result<reqwest::Client, Error> {
+        crate::local::thread_http(&self.pool, build_http).unwrap_or_else(|| Ok(self.http.clone()))
+    }
+
+    fn request(&self, req: &Prepared) -> Result<reqwest::RequestBuilder, Error> {
         let mut url = reqwest::Url::parse(&format!("{}{}", self.config.base_url, req.path))
             .expect("base_url was validated and paths are checked");
         if !req.query.is_empty() {
@@ -262,7 +266,7 @@ impl Transport {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.http.request(method, url);
+        let mut builder = self.http()?.request(method, url);
         if !self.extra_headers.is_empty() {
             builder = builder.headers(self.extra_headers.clone());
         }
@@ -274,7 +278,7 @@ impl Transport {
         } else if let Some(body) = &req.body {
             builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
         }
-        builder
+        Ok(builder)
     }
 
     fn redact(&self, err: Error) -> Error {
@@ -336,7 +340,7 @@ impl Transport {
         }
         loop {
             let started = Instant::now();
-            let attempt = tokio::time::timeout_at(deadline.into(), self.request(req).send()).await;
+            let attempt = tokio::time::timeout_at(deadline.into(), self.request(req)?.send()).await;
             let (failure, error, server_delay) = match attempt {
                 Err(_) => (Failure::AfterSend, self.timeout_error(), None),
                 // The redirect policy's decision: the same request would get the same answer.

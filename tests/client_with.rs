@@ -258,7 +258,9 @@ fn a_derived_client_outlives_its_parent_only_as_a_cancelled_scope_and_frees_clea
 
 /// The cost of one `fastgpt_client_with` + `fastgpt_client_free`, printed, and checked only
 /// against a `fastgpt_client_new` + `fastgpt_client_free` measured alongside (the machine is
-/// shared, so no absolute bound): deriving must be far cheaper than building a client (TLS setup).
+/// shared, so no absolute bound): deriving must be cheaper than building a client (its HTTP client,
+/// connector and TLS configuration; since the system's roots are read at the first https handshake,
+/// not here, a new client costs tens of microseconds, no longer milliseconds).
 /// `cargo test --release --test client_with -- --nocapture derive_cost` gives the README's number.
 #[test]
 fn derive_cost() {
@@ -305,6 +307,6 @@ fn derive_cost() {
         }
         let per = start.elapsed().as_nanos() / n;
         println!("fastgpt_client_with({what}) + fastgpt_client_free: {per} ns");
-        assert!(per * 5 < new_ns, "{what}: {per} ns is not much cheaper than a new client ({new_ns} ns)");
+        assert!(per * 2 < new_ns, "{what}: {per} ns is not much cheaper than a new client ({new_ns} ns)");
     }
 }

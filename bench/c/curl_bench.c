@@ -1,10 +1,13 @@
 /* The libcurl contender: what a C user would write. Reused easy handles (keep-alive), the curl
- * multi interface for concurrency and many open streams, streams counted in bytes (no parsing).
+ * multi interface for concurrency and many open streams, streams counted in bytes (no parsing:
+ * the floor), and `stream_json`: the same stream as a C developer would read it by hand, SSE lines
+ * split in the write callback and each answer frame parsed with cJSON.
  *
- *   curl_bench BASE_URL unary N | concurrent N INFLIGHT | stream N | open_streams N | cold
+ *   curl_bench BASE_URL unary N | concurrent N INFLIGHT | stream N | stream_json N | open_streams N | cold
  */
 #include "bench_common.h"
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 
 static const char *base_url;
@@ -158,6 +161,7 @@ static int stream(long n) {
     char extra[64];
     snprintf(extra, sizeof extra, "x-mock-stream-events: %ld", n);
     struct curl_slist *h = make_headers(extra);
+    h = curl_slist_append(h, BENCH_STREAM_HEADERS);
     struct buf warm = new_buf();
     CURL *w = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &warm);
     histories_once(w, &warm);
@@ -178,6 +182,112 @@ static int stream(long n) {
     curl_easy_cleanup(w);
     curl_slist_free_all(h);
     free(warm.data);
+    return 0;
+}
+
+/* ---- stream_json: SSE split by hand, every answer frame parsed with cJSON ---- */
+
+struct sse {
+    char *line;          /* the incomplete line carried over between writes */
+    size_t len, cap;
+    int answer_event;    /* the current frame's `event:` is answer (or absent) */
+    int done;            /* [DONE] seen */
+    long answers;
+    size_t text_bytes;
+    double first;
+    int bad;
+};
+
+static void sse_line(struct sse *s, char *line, size_t len) {
+    if (len == 0) { /* end of a frame */
+        s->answer_event = 1;
+        return;
+    }
+    if (len >= 6 && memcmp(line, "event:", 6) == 0) {
+        const char *v = line + 6;
+        while (*v == ' ') v++;
+        s->answer_event = strcmp(v, "answer") == 0;
+        return;
+    }
+    if (len < 5 || memcmp(line, "data:", 5) != 0 || !s->answer_event) return;
+    const char *data = line + 5;
+    size_t dlen = len - 5;
+    if (*data == ' ') data++, dlen--;
+    if (dlen == 6 && memcmp(data, "[DONE]", 6) == 0) {
+        s->done = 1;
+        return;
+    }
+    cJSON *root = cJSON_ParseWithLength(data, dlen);
+    if (!root) {
+        s->bad = 1;
+        return;
+    }
+    cJSON *choices = cJSON_GetObjectItemCaseSensitive(root, "choices");
+    cJSON *delta = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(choices, 0), "delta");
+    cJSON *content = cJSON_GetObjectItemCaseSensitive(delta, "content");
+    if (cJSON_IsString(content) && content->valuestring) {
+        if (s->answers++ == 0) s->first = now_s();
+        s->text_bytes += strlen(content->valuestring);
+    }
+    cJSON_Delete(root);
+}
+
+static size_t on_sse(char *ptr, size_t size, size_t nmemb, void *userdata) {
+    struct sse *s = userdata;
+    size_t n = size * nmemb;
+    char *p = ptr, *end = ptr + n;
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t take = (size_t)((nl ? nl : end) - p);
+        if (s->len + take + 1 > s->cap) {
+            while (s->len + take + 1 > s->cap) s->cap = s->cap ? s->cap * 2 : 4096;
+            s->line = realloc(s->line, s->cap);
+            if (!s->line) die("out of memory");
+        }
+        memcpy(s->line + s->len, p, take);
+        s->len += take;
+        if (!nl) break;
+        s->line[s->len] = 0;
+        if (s->len && s->line[s->len - 1] == '\r') s->line[--s->len] = 0;
+        sse_line(s, s->line, s->len);
+        s->len = 0;
+        p = nl + 1;
+    }
+    return n;
+}
+
+static int stream_json(long n) {
+    char extra[64];
+    snprintf(extra, sizeof extra, "x-mock-stream-events: %ld", n);
+    struct curl_slist *h = make_headers(extra);
+    h = curl_slist_append(h, BENCH_STREAM_HEADERS);
+    struct buf warm = new_buf();
+    CURL *w = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &warm);
+    histories_once(w, &warm);
+    struct sse s = {.answer_event = 1};
+    struct buf unused = {0};
+    CURL *e = make_easy(completions_url, BENCH_STREAM_BODY, h, &unused);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_sse);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &s);
+    double t0 = now_s();
+    CURLcode rc = curl_easy_perform(e);
+    double secs = now_s() - t0;
+    long code = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+    if (rc != CURLE_OK || code != 200 || s.bad || !s.done || s.answers != n ||
+        s.text_bytes != bench_stream_text_bytes(n)) {
+        fprintf(stderr, "curl+cJSON stream: %s, HTTP %ld, %ld answers, %zu text bytes (expected %ld, %zu)%s\n",
+                curl_easy_strerror(rc), code, s.answers, s.text_bytes, n, bench_stream_text_bytes(n),
+                s.bad ? ", a frame that is not JSON" : "");
+        exit(3);
+    }
+    printf("{\"contender\":\"curl-cjson\",\"workload\":\"stream\",\"n\":%ld,\"secs\":%.6f,\"ttfe_ms\":%.3f}\n", n, secs,
+           (s.first - t0) * 1e3);
+    curl_easy_cleanup(e);
+    curl_easy_cleanup(w);
+    curl_slist_free_all(h);
+    free(warm.data);
+    free(s.line);
     return 0;
 }
 
@@ -247,7 +357,7 @@ static int cold(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 3) die("usage: curl_bench BASE_URL unary|concurrent|stream|open_streams|cold [N [INFLIGHT]]");
+    if (argc < 3) die("usage: curl_bench BASE_URL unary|concurrent|stream|stream_json|open_streams|cold [N [INFLIGHT]]");
     /* cold() times curl_global_init itself; the other workloads start after it. */
     if (strcmp(argv[2], "cold") != 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) die("curl_global_init");
     base_url = argv[1];
@@ -259,6 +369,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "unary") == 0) rc = unary(n);
     else if (strcmp(cmd, "concurrent") == 0) rc = concurrent(n, argc > 4 ? atol(argv[4]) : 64);
     else if (strcmp(cmd, "stream") == 0) rc = stream(n);
+    else if (strcmp(cmd, "stream_json") == 0) rc = stream_json(n);
     else if (strcmp(cmd, "open_streams") == 0) rc = open_streams(n);
     else if (strcmp(cmd, "cold") == 0) rc = cold();
     else die("unknown workload");

@@ -131,7 +131,7 @@ static int32_t on_stream_event(void *userdata, const fastgpt_event *ev) {
 
 static int stream(long n) {
     char headers[128];
-    snprintf(headers, sizeof headers, "{\"x-mock-stream-events\":\"%ld\"}", n);
+    snprintf(headers, sizeof headers, "{\"x-mock-stream-events\":\"%ld\",\"x-mock-stream-content\":\"realistic\"}", n);
     fastgpt_client *client = make_client(headers);
     histories_once(client);
     struct stream_count c = {0};
@@ -141,8 +141,9 @@ static int stream(long n) {
     fastgpt_status st = fastgpt_stream_chat_completion(client, BENCH_STREAM_BODY, NULL, on_stream_event, &c, &resp, &err);
     double secs = now_s() - c.t0;
     check(st, err, "stream_chat_completion");
-    if (c.answers != n || c.text_bytes != (size_t)n * 16) {
-        fprintf(stderr, "stream: %ld answer events / %zu bytes, expected %ld\n", c.answers, c.text_bytes, n);
+    if (c.answers != n || c.text_bytes != bench_stream_text_bytes(n)) {
+        fprintf(stderr, "stream: %ld answer events / %zu bytes, expected %ld / %zu\n", c.answers, c.text_bytes, n,
+                bench_stream_text_bytes(n));
         exit(3);
     }
     fastgpt_response_free(resp);

@@ -206,12 +206,47 @@ pub async fn stop(shared: &Shared, req: &Req) -> Response<Body> {
     envelope::success(json!({"success": true}))
 }
 
-/// `x-mock-stream-events: N` (+ `x-mock-chunk-bytes`), for benchmarks.
-fn stream_volume(req: &Req) -> Option<(usize, usize)> {
+/// A benchmark stream: `x-mock-stream-events: N` answer chunks of `x-mock-chunk-bytes` bytes of
+/// `x`, or (`x-mock-stream-content: realistic`) the pieces of [`REALISTIC`] in turn.
+#[derive(Debug, Clone, Copy)]
+struct Volume {
+    n: usize,
+    bytes: usize,
+    realistic: bool,
+}
+
+fn stream_volume(req: &Req) -> Option<Volume> {
     let n = req.header("x-mock-stream-events")?.trim().parse().ok()?;
     let bytes = req.header("x-mock-chunk-bytes").and_then(|b| b.trim().parse().ok()).unwrap_or(16);
-    Some((n, bytes))
+    let realistic = req.header("x-mock-stream-content").map(str::trim) == Some("realistic");
+    Some(Volume { n, bytes, realistic })
 }
+
+/// What a model's answer streams look like: English and CJK text, markdown, code with quotes,
+/// newlines and tabs. 4 of the 20 pieces need JSON escapes (newline, quote, tab, backslash), as about a
+/// fifth of a real answer's chunks do; the others are sent as they are (UTF-8 needs no escape).
+const REALISTIC: [&str; 20] = [
+    "The quick fix is ",
+    "to reuse the ",
+    "connection pool",
+    " across calls. ",
+    "这是一个流式",
+    "回答的示例，",
+    "包含中文与 English ",
+    "混排的句子。",
+    "\n\n## 步骤\n",
+    "- **first** ",
+    "check the `timeout`",
+    " setting, then ",
+    "```rust\nlet s = \"hi\";\n```",
+    " and compare ",
+    "结果。性能",
+    "提升约 3 倍，",
+    "print(\"你好\")\t# done",
+    " see C:\\temp ",
+    "for details. ",
+    "谢谢！",
+];
 
 /// The newest `CompletionsPropsSchema` (`packages/global/openapi/core/chat/completion/api.ts`):
 /// every field optional, `null` taken as absent, types checked.
@@ -328,7 +363,7 @@ fn interactive_payload() -> Value {
 }
 
 /// Runs the echo "workflow" and stores the exchange when there is a chatId.
-fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
+fn execute(st: &mut State, input: &Input, bulk: Option<Volume>) -> Run {
     let q = &input.question;
     let lq = q.to_lowercase();
     let has = |k: &str| lq.contains(k);
@@ -337,7 +372,17 @@ fn execute(st: &mut State, input: &Input, bulk: Option<(usize, usize)>) -> Run {
     let answer = match bulk {
         _ if interactive.is_some() => None,
         _ if q.is_empty() => None,
-        Some((n, b)) => Some("x".repeat(n.saturating_mul(b).min(MAX_STORED_ANSWER))),
+        Some(v) if v.realistic => {
+            let mut a = String::new();
+            for piece in REALISTIC.iter().cycle().take(v.n) {
+                if a.len() + piece.len() > MAX_STORED_ANSWER {
+                    break;
+                }
+                a.push_str(piece);
+            }
+            Some(a)
+        }
+        Some(v) => Some("x".repeat(v.n.saturating_mul(v.bytes).min(MAX_STORED_ANSWER))),
         None => Some(format!("Echo: {q}")),
     };
     let tool_params = has("tool").then(|| json!({ "query": q }).to_string());
@@ -529,6 +574,8 @@ enum Step {
     Huge(usize),
     /// The same frame this many times.
     Bulk(Bytes, usize),
+    /// These frames in turn, this many frames in all.
+    Cycle(Vec<Bytes>, usize),
     /// Where a mid-stream fault strikes.
     Cut,
     /// Where a stopped run (`/api/v2/chat/stop`) resumes: the end of the workflow.
@@ -614,14 +661,7 @@ impl Plan {
 }
 
 /// The whole stream as a list of steps, in FastGPT's order (§3.4).
-fn plan(
-    run: &Run,
-    detail: bool,
-    v2: bool,
-    fault: Option<&Fault>,
-    bulk: Option<(usize, usize)>,
-    extras: &Extras,
-) -> Vec<Step> {
+fn plan(run: &Run, detail: bool, v2: bool, fault: Option<&Fault>, bulk: Option<Volume>, extras: &Extras) -> Vec<Step> {
     let ids = extras.gen == ServerGen::New;
     let mut p = Plan {
         detail,
@@ -687,7 +727,21 @@ fn plan(
     }
     match (bulk, &run.answer) {
         (_, None) => {}
-        (Some((n, bytes)), Some(_)) => {
+        (Some(v), Some(_)) if v.realistic => {
+            for piece in REALISTIC.iter().take(v.n.min(2)) {
+                p.delta("content", piece);
+            }
+            if v.n > 2 {
+                let frames = (2..2 + REALISTIC.len())
+                    .map(|i| {
+                        let value = json_str(REALISTIC[i % REALISTIC.len()]);
+                        sse_frame(detail, "answer", &chunk("content", value.as_bytes(), "null")).expect("answer frame")
+                    })
+                    .collect();
+                p.steps.push(Step::Cycle(frames, v.n - 2));
+            }
+        }
+        (Some(Volume { n, bytes, .. }), Some(_)) => {
             let content = "x".repeat(bytes);
             for _ in 0..n.min(2) {
                 p.delta("content", &content);
@@ -890,6 +944,30 @@ async fn produce(out: &mut Out, steps: Vec<Step>, fault: Option<&Fault>) -> Resu
                 while left > 0 {
                     let k = left.min(per);
                     out.send(batch.slice(..k * frame.len())).await?;
+                    left -= k;
+                }
+            }
+            Step::Cycle(frames, count) => {
+                if out.slow.is_some() {
+                    for frame in frames.iter().cycle().take(count) {
+                        out.send(frame.clone()).await?;
+                    }
+                    continue;
+                }
+                // Whole cycles per chunk (~32 KiB), formatted once; `ends[k]`: the end of frame k.
+                let cycle_len: usize = frames.iter().map(Bytes::len).sum();
+                let per = frames.len() * (32 * 1024 / cycle_len).max(1);
+                let mut buf = Vec::with_capacity(per / frames.len() * cycle_len);
+                let mut ends = Vec::with_capacity(per);
+                for frame in frames.iter().cycle().take(per) {
+                    buf.extend_from_slice(frame);
+                    ends.push(buf.len());
+                }
+                let batch = Bytes::from(buf);
+                let mut left = count;
+                while left > 0 {
+                    let k = left.min(per);
+                    out.send(batch.slice(..ends[k - 1])).await?;
                     left -= k;
                 }
             }

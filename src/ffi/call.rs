@@ -52,7 +52,11 @@ pub(crate) unsafe fn unary_blocking(
         let prepared = prepare()?;
         out_arg(out_response, "out_response")?;
         let cancel = fastgpt_cancel::token_of(cancel);
-        let resp = delivery::run_blocking(Vec::new(), move |_| client.call(prepared, cancel), |_| Flow::Continue)?;
+        // On this thread when it can (no thread switch, see crate::local), else on the I/O runtime.
+        let resp = match crate::local::run_here(move || client.call(prepared, cancel)) {
+            Ok(result) => result?,
+            Err(call) => delivery::run_blocking(Vec::new(), move |_| call(), |_| Flow::Continue)?,
+        };
         *out_response = fastgpt_response::into_raw(resp);
         Ok(())
     })

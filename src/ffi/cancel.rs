@@ -43,6 +43,7 @@ pub extern "C" fn fastgpt_cancel_trigger(cancel: *const fastgpt_cancel) {
         c.triggered.store(true, Ordering::SeqCst);
         if !is_forked_child() {
             c.token.cancel();
+            crate::delivery::stop_epoch_bump();
         }
     }
 }

@@ -133,7 +133,10 @@ fn main() {
             })
         }
         "stream" => runtime().block_on(async {
-            let http = client(&[("x-mock-stream-events", n.to_string())]);
+            let http = client(&[
+                ("x-mock-stream-events", n.to_string()),
+                ("x-mock-stream-content", "realistic".to_owned()),
+            ]);
             histories_once(&http, &histories_url, &histories_body()).await;
             let t0 = Instant::now();
             let mut resp = http
@@ -153,7 +156,7 @@ fn main() {
                 bytes += chunk.len();
             }
             let secs = t0.elapsed().as_secs_f64();
-            // Each 16-byte answer event is well over 16 bytes on the wire.
+            // Each answer event (at least 6 bytes of text) is well over 16 bytes on the wire.
             if bytes < n * 16 {
                 fail(&format!("stream: only {bytes} bytes"));
             }
