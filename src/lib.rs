@@ -4,6 +4,7 @@
 //! - [`config`]: client configuration from JSON and the environment;
 //! - [`endpoints`]: the one table of FastGPT operations (method, path, params, required fields, retry safety);
 //! - [`transport`]: HTTP with auth, retries, backoff, Retry-After, timeouts and route fallbacks;
+//! - [`tls`]: the rustls configuration (trusted roots read at the first certificate check);
 //! - [`upload`]: multipart file uploads streamed from disk or memory, with progress;
 //! - [`error`]: error kinds and the classification of FastGPT's envelopes;
 //! - [`sse`]: a sans-IO Server-Sent Events parser;
@@ -12,6 +13,7 @@
 //! - [`runtime`]: the process-wide runtime and the fork guard;
 //! - [`delivery`]: how an operation's events reach its consumer (mailbox, flow control, pause,
 //!   the bounded callback threads);
+//! - [`local`]: blocking calls run on the caller's thread (a current-thread runtime per thread);
 //! - [`log`]: per-client log lines (`FASTGPT_LOG` to stderr, or an embedder's sink);
 //! - [`client`]: the client that ties them together.
 //!
