@@ -59,10 +59,11 @@ fn a_thousand_paused_streams_hold_no_threads_and_all_complete_when_resumed() {
 fn a_paused_stream_is_no_longer_read() {
     let mock = mock();
     let out = run_c(&mock, &["big"]);
-    // 50,000 events (several MB in memory) are not all read while paused: about the 1 MiB buffer.
+    // 200,000 events (28 MB on the wire, far more as events) are not read while paused: the growth
+    // is the 1 MiB buffer, socket buffers and the runtime's first start, not the stream.
     let growth = number(&out, "rss_growth_kb");
-    assert!(growth < 4096 || sanitized(), "RSS grew {growth} KB while paused");
-    assert_eq!(number(&out, "events"), 50_000, "{out}");
+    assert!(growth < 8192 || sanitized(), "RSS grew {growth} KB while paused");
+    assert_eq!(number(&out, "events"), 200_000, "{out}");
     assert_eq!(number(&out, "status"), FASTGPT_OK as i64);
 }
 

@@ -7,7 +7,7 @@
  *                   stream. Then the first half is resumed from this thread, and each of those
  *                   resumes its partner in the second half from inside its own callback.
  *                   Prints "paused N threads T rss_per_stream_kb K" and "completes N right R".
- *   pause big       one stream of 50,000 events paused on its first: the library stops reading
+ *   pause big       one stream of 200,000 events paused on its first: the library stops reading
  *                   it (RSS grows by about the 1 MiB buffer, not the whole stream), and resumed it
  *                   delivers every event. Prints "rss_growth_kb K events E status S".
  */
@@ -177,7 +177,7 @@ static int32_t on_big(void *userdata, const fastgpt_event *ev) {
 }
 
 static int run_big(void) {
-    fastgpt_client *client = new_client("{\"headers\":{\"x-mock-stream-events\":\"50000\"}}");
+    fastgpt_client *client = new_client("{\"headers\":{\"x-mock-stream-events\":\"200000\"}}");
     struct big b = {NULL, 0, 0, 0};
     long rss_before = status_field("VmRSS:");
     if (fastgpt_stream_chat_completion_async(client, "{\"messages\":[{\"role\":\"user\",\"content\":\"big\"}]}",
@@ -197,7 +197,7 @@ static int run_big(void) {
     printf("rss_growth_kb %ld events %ld status %d\n", growth, b.events, status);
     fastgpt_operation_free(b.op);
     fastgpt_client_free(client);
-    return status == FASTGPT_OK && b.events == 50000 ? 0 : 1;
+    return status == FASTGPT_OK && b.events == 200000 ? 0 : 1;
 }
 
 int main(int argc, char **argv) {
