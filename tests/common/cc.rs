@@ -40,8 +40,10 @@ pub fn compile_c_with(source: &str, extra_flags: &[&str]) -> PathBuf {
     let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
     let cpp = source.ends_with(".cpp");
+    // Extra flags make another program: its own name (e.g. `-fno-exceptions` -> `_fno_exceptions`).
+    let flags: String = extra_flags.iter().map(|f| f.replace(|c: char| !c.is_ascii_alphanumeric(), "_")).collect();
     let exe = out_dir.join(format!(
-        "{stem}{}{}",
+        "{stem}{}{flags}{}",
         if cpp { "_cpp" } else { "" },
         sanitize.as_ref().map_or(String::new(), |s| format!("-{s}"))
     ));
@@ -75,9 +77,14 @@ pub fn compile_c_with(source: &str, extra_flags: &[&str]) -> PathBuf {
     cmd.arg("-I").arg(root.join("include"));
     cmd.arg(root.join(source));
     cmd.arg("-L").arg(&libdir).arg("-lfastgpt").arg(format!("-Wl,-rpath,{}", libdir.display()));
-    cmd.arg("-o").arg(&exe);
+    // Written under a temporary name and renamed: tests that compile the same program at once
+    // never write a file another one is running ("text file busy").
+    let tmp = exe
+        .with_extension(format!("tmp{}-{:?}", std::process::id(), std::thread::current().id()).replace(['(', ')'], ""));
+    cmd.arg("-o").arg(&tmp);
     let out = cmd.output().expect("the C compiler runs");
     assert!(out.status.success(), "compiling {source} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::rename(&tmp, &exe).unwrap();
     exe
 }
 
