@@ -21,6 +21,10 @@ impl fastgpt_cancel {
     /// # Safety
     /// `ptr` is NULL or a live token from `fastgpt_cancel_new`.
     pub(crate) unsafe fn token_of(ptr: *const fastgpt_cancel) -> Option<CancellationToken> {
+        // Cloning takes the token tree's lock, which a forked child may not (see `boundary`).
+        if is_forked_child() {
+            return None;
+        }
         ptr.as_ref().map(|c| c.token.clone())
     }
 }

@@ -41,8 +41,13 @@ pub use status::*;
 /// Runs `body` behind the panic boundary; on failure stores the error in `*out_err` (if given)
 /// and returns its status.
 pub(crate) fn boundary(out_err: *mut *mut fastgpt_error, body: impl FnOnce() -> Result<(), Error>) -> fastgpt_status {
-    let result = catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Panic, "internal panic in libfastgpt (please report it)")));
+    // A forked child is refused before the body runs: even cloning a cancel token takes a lock
+    // that a parent thread may have held at the fork.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        crate::runtime::check_fork()?;
+        body()
+    }))
+    .unwrap_or_else(|_| Err(Error::new(ErrorKind::Panic, "internal panic in libfastgpt (please report it)")));
     match result {
         Ok(()) => FASTGPT_OK,
         Err(err) => {
