@@ -357,12 +357,6 @@ pub fn kind_for_envelope(
     }
 }
 
-/// The kind of an error envelope with FastGPT code `code` and nothing else known (stream frames
-/// without a `statusText`).
-pub fn kind_for_api_code(code: i64) -> ErrorKind {
-    kind_for_envelope(0, code, "", "", "", false)
-}
-
 /// Builds the error for an answer that is not a success: by the envelope when there is one, else
 /// by the HTTP status, with a hint when the body is an HTML page (usually a wrong base URL).
 pub fn classify_failure(http_status: u16, body: &[u8]) -> Error {

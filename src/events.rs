@@ -320,11 +320,6 @@ impl StreamInterpreter {
         self.done
     }
 
-    /// True once a frame showed the stream is in detail mode.
-    pub fn detail(&self) -> bool {
-        self.detail
-    }
-
     /// True when nothing more needs to be read: an error frame, or `[DONE]` without detail.
     pub fn finished(&self) -> bool {
         self.error.is_some() || (self.done && !self.detail)
