@@ -402,6 +402,10 @@ impl Mailbox {
             tokio::select! {
                 _ = changed => {}
                 _ = stop, if !self.stop.is_empty() => {
+                    // A token's waiters wake at its cancel, before the canceller bumps STOP_EPOCH:
+                    // `stopped()` could still answer from the old epoch and leave the COMPLETE
+                    // undelivered. This task knows a stop token is cancelled: latch it.
+                    self.stop_latched.store(true, Ordering::Release);
                     self.schedule(self.lock(), true);
                     return;
                 }
@@ -728,4 +732,49 @@ where
         }
     });
     outcome.unwrap_or_else(|| Err(Error::new(ErrorKind::Internal, "the operation ended without a result")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    /// A paused operation whose COMPLETE is queued must get that COMPLETE once a stop token is
+    /// cancelled, even when it looks in the window between the token's cancel and the epoch bump
+    /// that follows it (`fastgpt_cancel_trigger` does the two in that order). Simulated here by
+    /// cancelling without any bump: the Go binding's Stream.Close hung on this in CI.
+    #[test]
+    fn a_paused_operation_completes_when_its_stop_token_is_cancelled_before_the_epoch_moves() {
+        let pool = CallbackPool::new(1);
+        let stop = CancellationToken::new();
+        let (tx, rx) = mpsc::channel();
+        let mailbox = spawn_op(
+            &pool,
+            vec![stop.clone()],
+            |mailbox| async move {
+                mailbox.send_events(&mut vec![StreamEvent::upload_progress(1, 2)]).await?;
+                Err(Error::new(ErrorKind::Http, "the operation's own end"))
+            },
+            |_| -> Handler {
+                Box::new(move |d| match d {
+                    Delivery::Event(_) => Flow::Pause,
+                    Delivery::Complete(r) => {
+                        let _ = tx.send(r.map(drop).map_err(|e| e.kind));
+                        Flow::Continue
+                    }
+                })
+            },
+        )
+        .expect("started");
+        // Paused, with the COMPLETE queued behind the kept event.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !(mailbox.lock().paused && matches!(mailbox.lock().queue.back(), Some(Message::Complete(_)))) {
+            assert!(std::time::Instant::now() < deadline, "the handler never paused");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(rx.try_recv().is_err(), "a paused operation delivered its COMPLETE");
+        stop.cancel(); // no stop_epoch_bump(): the canceller has not reached it yet
+        let result = rx.recv_timeout(Duration::from_secs(10)).expect("no COMPLETE after the stop token was cancelled");
+        assert_eq!(result, Err(ErrorKind::Http));
+    }
 }
