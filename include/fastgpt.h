@@ -495,6 +495,22 @@ int64_t fastgpt_error_api_code(const struct fastgpt_error *err);
 // `*len` (if `len` is not NULL) receives its length without the NUL (0 when NULL is returned).
 const char *fastgpt_error_body(const struct fastgpt_error *err, size_t *len);
 
+// The value of header `name` of the answer that caused the error (case-insensitive; the first if
+// repeated), e.g. `Retry-After` after `FASTGPT_ERR_RATE_LIMITED` or `FASTGPT_ERR_BUSY`, or a
+// request id to report. NULL when the error came with no answer (connect errors, timeouts, bad
+// arguments), when the answer had no such header, or when `err` or `name` is NULL. Of a call that
+// was retried, the last answer's. For a stream that failed after it started, the stream's
+// response headers. Valid until `fastgpt_error_free(err)`.
+const char *fastgpt_error_header(const struct fastgpt_error *err, const char *name);
+
+// Walks the headers of the answer that caused the error (see `fastgpt_error_header`): the value
+// of the `index`th (from 0; a repeated header's values are adjacent), its name (lower case) in `*out_name` if
+// `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the last, or for a NULL
+// `err`. Valid until `fastgpt_error_free(err)`.
+const char *fastgpt_error_header_at(const struct fastgpt_error *err,
+                                    size_t index,
+                                    const char **out_name);
+
 // Frees an error. NULL is a no-op.
 void fastgpt_error_free(struct fastgpt_error *err);
 

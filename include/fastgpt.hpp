@@ -119,6 +119,21 @@ inline std::string_view view(const char *p, std::size_t n) noexcept {
     std::fprintf(stderr, "fastgpt.hpp: %s\n", what);
     std::abort();
 }
+/// ASCII case-insensitive equality (HTTP header names).
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < a.size(); i++)
+        if (lower(a[i]) != lower(b[i])) return false;
+    return true;
+}
+using Headers = std::vector<std::pair<std::string, std::string>>;
+/// The value of the first header called `name` (case-insensitive) in `headers`.
+inline std::optional<std::string_view> find_header(const Headers &headers, std::string_view name) noexcept {
+    for (const auto &h : headers)
+        if (iequals(h.first, name)) return std::string_view(h.second);
+    return std::nullopt;
+}
 }  // namespace detail
 
 /// A string argument for the C API, which takes NUL-terminated text. Made implicitly from
@@ -180,8 +195,9 @@ private:
 };
 
 /// The error of a failed call: the library status, the message (also what()), the HTTP status
-/// (0 if no answer caused it), FastGPT's own code (0 if none) and the server's body (capped at
-/// 64 KiB, empty if none). A copy of the C fastgpt_error, so it outlives the call. The message
+/// (0 if no answer caused it), FastGPT's own code (0 if none), the server's body (capped at
+/// 64 KiB, empty if none) and headers (none if no answer caused it; e.g. Retry-After after
+/// FASTGPT_ERR_RATE_LIMITED). A copy of the C fastgpt_error, so it outlives the call. The message
 /// never contains the API key.
 ///
 /// status() is a FASTGPT_ERR_* value of fastgpt.h (its comments are the full list); those a
@@ -203,7 +219,11 @@ public:
     /// Copies `err` (NULL allowed: then only `status` and its status text).
     Error(Status status, const fastgpt_error *err)
         : Error(err != nullptr ? fastgpt_error_code(err) : status, err != nullptr ? fastgpt_error_message(err) : "",
-                fastgpt_error_http_status(err), fastgpt_error_api_code(err), body_of(err)) {}
+                fastgpt_error_http_status(err), fastgpt_error_api_code(err), body_of(err)) {
+        const char *name = nullptr;
+        for (std::size_t i = 0; const char *value = fastgpt_error_header_at(err, i, &name); i++)
+            headers_.emplace_back(name, value);
+    }
 
     Status status() const noexcept { return status_; }
     std::string_view status_str() const noexcept { return fastgpt_status_str(status_); }
@@ -211,6 +231,13 @@ public:
     std::int32_t http_status() const noexcept { return http_status_; }
     std::int64_t api_code() const noexcept { return api_code_; }
     const std::string &body() const noexcept { return body_; }
+    /// The value of header `name` (case-insensitive; the first if repeated) of the answer that
+    /// caused the error (the last attempt's when the call was retried), if it had one.
+    std::optional<std::string_view> header(std::string_view name) const noexcept {
+        return detail::find_header(headers_, name);
+    }
+    /// All headers of that answer, as (name in lower case, value); empty if there was no answer.
+    const std::vector<std::pair<std::string, std::string>> &headers() const noexcept { return headers_; }
 
 private:
     static std::string body_of(const fastgpt_error *err) {
@@ -222,6 +249,7 @@ private:
     std::int32_t http_status_;
     std::int64_t api_code_;
     std::string body_;
+    detail::Headers headers_;
 };
 
 /// A value or an Error, like std::expected<T, Error>. Returned by every try_ method.
@@ -348,19 +376,12 @@ public:
     /// The value of header `name` (case-insensitive), if it was copied: only headers named when
     /// copying are kept.
     std::optional<std::string_view> header(std::string_view name) const noexcept {
-        for (const auto &h : headers_) {
-            if (h.first.size() != name.size()) continue;
-            bool same = true;
-            for (std::size_t i = 0; same && i < name.size(); i++) same = lower(h.first[i]) == lower(name[i]);
-            if (same) return std::string_view(h.second);
-        }
-        return std::nullopt;
+        return detail::find_header(headers_, name);
     }
     /// The copied headers, as (name as given when copying, value).
     const std::vector<std::pair<std::string, std::string>> &headers() const noexcept { return headers_; }
 
 private:
-    static char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
     std::int32_t status_ = 0;
     std::string body_;
     std::string data_;

@@ -90,8 +90,10 @@ impl Client {
                 req.path,
                 crate::log::body(&body)
             );
-            let data = result_range(req.answer, status, &body)?;
-            Ok(Response { status, headers, body, data })
+            match result_range(req.answer, status, &body) {
+                Ok(data) => Ok(Response { status, headers, body, data }),
+                Err(e) => Err(e.with_headers(headers)),
+            }
         };
         let started = Instant::now();
         let result = self.run(work, cancel, abort.as_ref()).await;
@@ -155,7 +157,7 @@ impl Client {
                 log_at!(log, Level::Trace, "stream data {}", crate::log::body(&body));
                 let trimmed = body.trim_ascii_start();
                 if !(trimmed.starts_with(b"event:") || trimmed.starts_with(b"data:")) {
-                    return Err(not_a_stream(status, &body));
+                    return Err(not_a_stream(status, &body).with_headers(headers));
                 }
                 parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
                 parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
@@ -163,7 +165,7 @@ impl Client {
                 events.fetch_add(batch.len() as u64, Ordering::Relaxed);
                 mailbox.send_events(&mut batch).await?;
                 return match failure {
-                    Some(e) => Err(e),
+                    Some(e) => Err(e.with_headers(headers)),
                     None => interpreter.finish(status, headers),
                 };
             }
@@ -193,7 +195,7 @@ impl Client {
                 events.fetch_add(batch.len() as u64, Ordering::Relaxed);
                 mailbox.send_events(&mut batch).await?;
                 if let Some(e) = failure {
-                    return Err(e);
+                    return Err(e.with_headers(headers));
                 }
                 if finished {
                     break 'read;

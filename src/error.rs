@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use reqwest::header::{HeaderMap, HeaderValue};
+
 /// The stable status numbers of the C ABI (`FASTGPT_ERR_*`). Append-only: never renumber.
 #[repr(i32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,11 +100,14 @@ pub struct Error {
     pub api_code: i64,
     /// The server's raw body (capped at [`MAX_ERROR_BODY`]), if there was one.
     pub body: Option<Vec<u8>>,
+    /// The headers of the answer that caused it (`Retry-After`, request ids), if there was one.
+    /// Boxed: most errors have none, and errors travel by value.
+    pub headers: Option<Box<HeaderMap>>,
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), http_status: 0, api_code: 0, body: None }
+        Error { kind, message: message.into(), http_status: 0, api_code: 0, body: None, headers: None }
     }
 
     pub fn invalid_argument(message: impl Into<String>) -> Error {
@@ -118,31 +123,50 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of `secret` in the message and body, so that a server (or a proxy)
-    /// that echoes the request back cannot make the API key appear in an error.
+    pub fn with_headers(mut self, headers: HeaderMap) -> Error {
+        self.headers = Some(Box::new(headers));
+        self
+    }
+
+    /// Replaces every occurrence of `secret` in the message, body and header values, so that a
+    /// server (or a proxy) that echoes the request back cannot make the API key appear in an error.
     pub fn redact(mut self, secret: &str) -> Error {
         if secret.is_empty() {
             return self;
+        }
+        if let Some(headers) = &mut self.headers {
+            for value in headers.values_mut() {
+                if let Some(clean) = redact_bytes(value.as_bytes(), secret.as_bytes()) {
+                    *value = HeaderValue::from_bytes(&clean).unwrap_or(HeaderValue::from_static("[REDACTED]"));
+                }
+            }
         }
         if self.message.contains(secret) {
             self.message = self.message.replace(secret, "[REDACTED]");
         }
         if let Some(body) = &mut self.body {
-            let needle = secret.as_bytes();
-            if body.windows(needle.len()).any(|w| w == needle) {
-                let mut out = Vec::with_capacity(body.len());
-                let mut rest = &body[..];
-                while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
-                    out.extend_from_slice(&rest[..i]);
-                    out.extend_from_slice(b"[REDACTED]");
-                    rest = &rest[i + needle.len()..];
-                }
-                out.extend_from_slice(rest);
-                *body = out;
+            if let Some(clean) = redact_bytes(body, secret.as_bytes()) {
+                *body = clean;
             }
         }
         self
     }
+}
+
+/// `bytes` with every `needle` replaced by `[REDACTED]`, or None when it holds none.
+fn redact_bytes(bytes: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.windows(needle.len()).any(|w| w == needle) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(b"[REDACTED]");
+        rest = &rest[i + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    Some(out)
 }
 
 impl fmt::Display for Error {
@@ -159,6 +183,7 @@ impl fmt::Debug for Error {
             .field("http_status", &self.http_status)
             .field("api_code", &self.api_code)
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("headers", &self.headers.as_ref().map(|h| h.len()))
             .finish()
     }
 }
@@ -404,6 +429,23 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redact_hides_the_key_in_message_body_and_header_values() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-echo", HeaderValue::from_static("Bearer fastgpt-secret-key; more"));
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        let e = Error::new(ErrorKind::Api, "bad key fastgpt-secret-key")
+            .with_body(b"{\"auth\":\"fastgpt-secret-key\"}")
+            .with_headers(headers)
+            .redact("fastgpt-secret-key");
+        assert_eq!(e.message, "bad key [REDACTED]");
+        assert_eq!(e.body.as_deref(), Some(&b"{\"auth\":\"[REDACTED]\"}"[..]));
+        let headers = e.headers.as_deref().unwrap();
+        assert_eq!(headers["x-echo"], "Bearer [REDACTED]; more");
+        assert_eq!(headers["retry-after"], "3");
+        assert!(!format!("{e:?}").contains("secret"));
+    }
 
     #[test]
     fn envelope_codes_decide_the_kind_not_the_http_status() {

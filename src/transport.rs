@@ -357,9 +357,10 @@ impl Transport {
                     self.log_attempt(req, retry, started, Some((resp.status().as_u16(), None)), None, "ok");
                     return Ok(resp);
                 }
-                Ok(Ok(resp)) => {
+                Ok(Ok(mut resp)) => {
                     let status = resp.status().as_u16();
-                    let delay = retry_after(resp.headers(), SystemTime::now());
+                    let headers = std::mem::take(resp.headers_mut());
+                    let delay = retry_after(&headers, SystemTime::now());
                     let body =
                         match tokio::time::timeout_at(deadline.into(), read_capped(resp, crate::error::MAX_ERROR_BODY))
                             .await
@@ -368,7 +369,7 @@ impl Transport {
                             Ok(Err(_)) | Err(_) => Vec::new(),
                         };
                     let api_code = Envelope::parse(&body).and_then(|e| e.code_number());
-                    let mut error = classify_failure(status, &body);
+                    let mut error = classify_failure(status, &body).with_headers(headers);
                     if status == 405 || error.api_code == 405 {
                         error.message.push_str(&format!(
                             " (the server does not accept {} on {})",

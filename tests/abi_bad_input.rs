@@ -159,6 +159,8 @@ struct Args {
     level: i32,
     log_cb: fastgpt_log_cb,
     free_userdata: fastgpt_free_cb,
+    index: usize,
+    out_name: *mut *const c_char,
 }
 
 type Call = Box<dyn Fn(&Args) -> Ret>;
@@ -196,6 +198,8 @@ fn table() -> BTreeMap<String, (Vec<&'static str>, Call)> {
         entry!(fastgpt_error_http_status(err)),
         entry!(fastgpt_error_api_code(err)),
         entry!(fastgpt_error_body(err, len)),
+        entry!(fastgpt_error_header(err, name)),
+        entry!(fastgpt_error_header_at(err, index, out_name)),
         entry!(fastgpt_error_free(err)),
         entry!(fastgpt_cancel_new()),
         entry!(fastgpt_cancel_trigger(cancel)),
@@ -376,6 +380,7 @@ struct Owned {
     out_response: Box<*mut fastgpt_response>,
     out_err: Box<*mut fastgpt_error>,
     len: Box<usize>,
+    out_name: Box<*const c_char>,
     collector: Arc<Collector>,
     /// Objects a *_free call took over.
     consumed: Vec<&'static str>,
@@ -431,6 +436,7 @@ impl Owned {
         let mut out_response = Box::new(SENTINEL as *mut fastgpt_response);
         let mut out_err = Box::new(std::ptr::null_mut());
         let mut len = Box::new(usize::MAX);
+        let mut out_name = Box::new(SENTINEL as *const c_char);
         let args = Args {
             config_json: strings[0].as_ptr(),
             out_client: &mut *out_client,
@@ -458,6 +464,8 @@ impl Owned {
             level: FASTGPT_LOG_DEBUG,
             log_cb: Some(walker_log_cb),
             free_userdata: Some(walker_free),
+            index: 0,
+            out_name: &mut *out_name,
         };
         let orig = (if own_client { args.client } else { std::ptr::null_mut() }, args.resp, args.err, args.cancel);
         Owned {
@@ -467,6 +475,7 @@ impl Owned {
             out_response,
             out_err,
             len,
+            out_name,
             collector,
             consumed: Vec::new(),
             orig,
@@ -513,6 +522,7 @@ impl Owned {
             "parent" => a.parent = std::ptr::null_mut(),
             "log_cb" => a.log_cb = None,
             "free_userdata" => a.free_userdata = None,
+            "out_name" => a.out_name = std::ptr::null_mut(),
             s => self.set_str(s, None),
         }
     }
@@ -698,6 +708,10 @@ fn run_case(
         }
         Expect::SameAsValid => unreachable!(),
     }
+    // Name outputs of header walks: NULL past the last header.
+    if p.params.iter().any(|(_, n)| n == "out_name") && !o.args.out_name.is_null() {
+        assert!((*o.out_name).is_null(), "{desc}: *out_name is NULL past the last header");
+    }
     // Length outputs of accessors: 0 when NULL is returned.
     if p.params.iter().any(|(_, n)| n == "len") && !o.args.len.is_null() && ret == Ret::Ptr(0) {
         assert_eq!(*o.len, 0, "{desc}: *len is 0 when NULL is returned");
@@ -721,6 +735,8 @@ fn null_expectation(p: &Proto, param: &str) -> Expect {
         ("fastgpt_error_http_status" | "fastgpt_error_api_code", _) => Expect::Ret(Ret::Num(0)),
         // The walker's error has no body: NULL either way, and *len (when given) is 0.
         ("fastgpt_error_body", _) => Expect::Ret(Ret::Ptr(0)),
+        // No headers either (a NULL `*out_name` is checked below).
+        ("fastgpt_error_header" | "fastgpt_error_header_at", _) => Expect::Ret(Ret::Ptr(0)),
         // Documented optional pointers of fallible functions.
         ("fastgpt_client_new", "config_json") => Expect::Ok,
         ("fastgpt_client_with", "overrides_json") => Expect::Ok,

@@ -115,7 +115,7 @@ fn cases() -> Vec<Case> {
             Read,
             FASTGPT_ERR_CONNECT,
             2,
-            NO_CHECK,
+            |_, r| assert!(r.err().headers.is_empty(), "no answer, no headers: {:?}", r.err().headers),
         ),
         // A chat whose body reached the server is never re-sent: it may have run.
         c(
@@ -228,6 +228,9 @@ fn cases() -> Vec<Case> {
                 assert!(r.elapsed < Duration::from_secs(2), "a delay over the cap is not waited for: {:?}", r.elapsed);
                 assert_eq!(r.err().http_status, 429);
                 assert!(r.err().message.contains("max_retry_delay_ms"), "{}", r.err().message);
+                // The caller can schedule its own retry from the server's answer.
+                assert_eq!(r.err().header("retry-after"), Some("3600"));
+                assert!(r.err().header("content-type").is_some_and(|v| v.starts_with("application/json")));
             },
         ),
         c(
@@ -237,7 +240,10 @@ fn cases() -> Vec<Case> {
             Read,
             FASTGPT_ERR_RATE_LIMITED,
             3,
-            |_, r| assert_eq!(r.err().http_status, 429),
+            |_, r| {
+                assert_eq!(r.err().http_status, 429);
+                assert_eq!(r.err().header("retry-after-ms"), Some("10"), "the last answer's headers");
+            },
         ),
         // 429 means "not processed": even a chat completion is retried.
         c("429_chat", "rate_limit_ms=50;times=1", "{}", Chat, FASTGPT_OK, 2, NO_CHECK),

@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"errors"
+	"net/http"
 	"unsafe"
 )
 
@@ -141,6 +142,10 @@ type Error struct {
 	Code int64
 	// Body is the server's raw body (capped at 64 KiB), nil if there was none.
 	Body []byte
+	// Header holds the headers of the answer that caused the error (of the last attempt when the
+	// call was retried), nil if there was no answer: read Retry-After after ErrRateLimited or
+	// ErrBusy to schedule your own retry, or a request id to report.
+	Header http.Header
 
 	cause  error // context.Canceled or context.DeadlineExceeded for a context cancellation
 	closed bool  // cancelled by Client.Close
@@ -215,6 +220,17 @@ func copyError(st C.fastgpt_status, cerr *C.fastgpt_error) *Error {
 	}
 	if body != nil {
 		e.Body = C.GoBytes(unsafe.Pointer(body), C.int(n))
+	}
+	for i := C.size_t(0); ; i++ {
+		var name *C.char
+		value := C.fastgpt_error_header_at(cerr, i, &name)
+		if value == nil {
+			break
+		}
+		if e.Header == nil {
+			e.Header = http.Header{}
+		}
+		e.Header.Add(C.GoString(name), C.GoString(value))
 	}
 	return e
 }

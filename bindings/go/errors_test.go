@@ -97,6 +97,10 @@ func TestRateLimitedAfterRetries(t *testing.T) {
 	if errors.As(err, &e); e.HTTPStatus != 429 {
 		t.Fatalf("http status %d", e.HTTPStatus)
 	}
+	// The server's answer stays readable: a caller can schedule its own retry from it.
+	if got := e.Header.Get("Retry-After-Ms"); got != "10" {
+		t.Fatalf("Retry-After-Ms = %q (headers %v)", got, e.Header)
+	}
 	if n := stats(t, id).Requests; n != 2 {
 		t.Fatalf("%d requests, want 2", n)
 	}
@@ -135,6 +139,9 @@ func TestLibraryTimeout(t *testing.T) {
 	_, err := c.GetChatHistories(context.Background(), &fastgpt.GetChatHistoriesRequest{AppID: appID})
 	if !errors.Is(err, fastgpt.ErrTimeout) || !fastgpt.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want the library's timeout, got %v", err)
+	}
+	if h := err.(*fastgpt.Error).Header; h != nil {
+		t.Fatalf("no answer, yet headers %v", h)
 	}
 }
 

@@ -1,7 +1,8 @@
-//! `fastgpt_error`: status, message, HTTP status, FastGPT code and the server's raw body.
+//! `fastgpt_error`: status, message, HTTP status, FastGPT code, the server's raw body and headers.
 
 use std::ffi::{c_char, CString};
 
+use super::headers::CHeaders;
 use super::status::*;
 use crate::error::Error;
 
@@ -11,6 +12,7 @@ pub struct fastgpt_error {
     message: CString,
     /// The raw body with a NUL appended.
     body: Option<Vec<u8>>,
+    headers: CHeaders,
 }
 
 impl fastgpt_error {
@@ -18,7 +20,8 @@ impl fastgpt_error {
         // A server-provided message could hold a NUL; C would see it cut short.
         let message = CString::new(inner.message.replace('\0', "\u{fffd}")).expect("NULs replaced");
         let body = inner.body.clone().map(super::nul_terminated);
-        fastgpt_error { inner, message, body }
+        let headers = inner.headers.as_deref().map(CHeaders::new).unwrap_or_default();
+        fastgpt_error { inner, message, body, headers }
     }
 
     pub(crate) fn into_raw(inner: Error) -> *mut fastgpt_error {
@@ -66,6 +69,37 @@ pub extern "C" fn fastgpt_error_body(err: *const fastgpt_error, len: *mut usize)
         unsafe { *len = body.map_or(0, |b| b.len() - 1) };
     }
     body.map_or(std::ptr::null(), |b| b.as_ptr().cast())
+}
+
+/// The value of header `name` of the answer that caused the error (case-insensitive; the first if
+/// repeated), e.g. `Retry-After` after `FASTGPT_ERR_RATE_LIMITED` or `FASTGPT_ERR_BUSY`, or a
+/// request id to report. NULL when the error came with no answer (connect errors, timeouts, bad
+/// arguments), when the answer had no such header, or when `err` or `name` is NULL. Of a call that
+/// was retried, the last answer's. For a stream that failed after it started, the stream's
+/// response headers. Valid until `fastgpt_error_free(err)`.
+#[no_mangle]
+pub extern "C" fn fastgpt_error_header(err: *const fastgpt_error, name: *const c_char) -> *const c_char {
+    // SAFETY: NULL or a live error; NULL or a NUL-terminated name.
+    unsafe { err.as_ref().map_or(std::ptr::null(), |e| e.headers.get(name)) }
+}
+
+/// Walks the headers of the answer that caused the error (see `fastgpt_error_header`): the value
+/// of the `index`th (from 0; a repeated header's values are adjacent), its name (lower case) in `*out_name` if
+/// `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the last, or for a NULL
+/// `err`. Valid until `fastgpt_error_free(err)`.
+#[no_mangle]
+pub extern "C" fn fastgpt_error_header_at(
+    err: *const fastgpt_error,
+    index: usize,
+    out_name: *mut *const c_char,
+) -> *const c_char {
+    // SAFETY: NULL or a live error; NULL or a writable `const char *` slot.
+    unsafe {
+        match err.as_ref() {
+            Some(e) => e.headers.at(index, out_name),
+            None => CHeaders::default().at(0, out_name),
+        }
+    }
 }
 
 /// Frees an error. NULL is a no-op.

@@ -2,7 +2,8 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`], [`error`],
+//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`], [`error`] (both hold
+//! [`headers`]),
 //! [`cancel`], [`operation`] (pause/resume handle of an async operation), [`event`] (the event
 //! struct, callbacks and their return codes), [`endpoints`] (generated from the endpoint table: one
 //! blocking and one async function per endpoint, both streaming functions per stream), [`upload`]
@@ -24,6 +25,7 @@ pub mod endpoint_registry;
 pub mod endpoints;
 pub mod error;
 pub mod event;
+mod headers;
 pub mod log;
 pub mod operation;
 pub mod request;

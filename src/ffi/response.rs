@@ -2,15 +2,13 @@
 
 use std::ffi::c_char;
 
+use super::headers::CHeaders;
 use crate::response::Response;
 
 /// A successful call's result. Immutable; borrowed pointers stay valid until `fastgpt_response_free`.
 pub struct fastgpt_response {
     status: u16,
-    /// `name\0value\0` for every header (names lower case), in one buffer.
-    headers: Vec<u8>,
-    /// Where each header's name and value start in `headers`.
-    header_index: Vec<(usize, usize)>,
+    headers: CHeaders,
     /// The body with a NUL appended.
     body: Vec<u8>,
     /// The envelope's `data` with a NUL appended; None when the result is the whole body.
@@ -25,21 +23,12 @@ impl fastgpt_response {
             [] => b"null\0".to_vec(),
             data => super::nul_terminated(data.to_vec()),
         });
-        let mut headers = Vec::new();
-        let mut header_index = Vec::with_capacity(resp.headers.len());
-        for (name, value) in &resp.headers {
-            let value = value.as_bytes();
-            if value.contains(&0) {
-                continue; // not representable as a C string (and not valid HTTP anyway)
-            }
-            let name_at = headers.len();
-            headers.extend_from_slice(name.as_str().as_bytes());
-            headers.push(0);
-            header_index.push((name_at, headers.len()));
-            headers.extend_from_slice(value);
-            headers.push(0);
+        fastgpt_response {
+            status: resp.status,
+            headers: CHeaders::new(&resp.headers),
+            body: super::nul_terminated(resp.body),
+            data,
         }
-        fastgpt_response { status: resp.status, headers, header_index, body: super::nul_terminated(resp.body), data }
     }
 
     pub(crate) fn into_raw(resp: Response) -> *mut fastgpt_response {
@@ -90,12 +79,7 @@ pub extern "C" fn fastgpt_response_data(resp: *const fastgpt_response, len: *mut
 #[no_mangle]
 pub extern "C" fn fastgpt_response_header(resp: *const fastgpt_response, name: *const c_char) -> *const c_char {
     // SAFETY: NULL or a live response; NULL or a NUL-terminated name.
-    let (Some(resp), false) = (unsafe { resp.as_ref() }, name.is_null()) else { return std::ptr::null() };
-    let Ok(name) = unsafe { std::ffi::CStr::from_ptr(name) }.to_str() else { return std::ptr::null() };
-    resp.header_index
-        .iter()
-        .find(|(name_at, value_at)| resp.headers[*name_at..value_at - 1].eq_ignore_ascii_case(name.as_bytes()))
-        .map_or(std::ptr::null(), |(_, value_at)| resp.headers[*value_at..].as_ptr().cast())
+    unsafe { resp.as_ref().map_or(std::ptr::null(), |r| r.headers.get(name)) }
 }
 
 /// Frees a response. NULL is a no-op.

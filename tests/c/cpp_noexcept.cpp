@@ -178,6 +178,20 @@ int main() {
             check(e.api_code() == 514 && e.http_status() == 500 && !e.body().empty(), "error fields");
             check(!contains(e.message(), "fastgpt-wrong-noexcept") && !contains(e.what(), "wrong-noexcept"),
                   "no key in the message");
+            check(e.header("CONTENT-TYPE").has_value() && !e.headers().empty(), "error headers");
+        }
+    }
+
+    // A rate limit past the retries keeps the server's Retry-After for the caller's own retry.
+    auto limited = fastgpt::Client::try_create(R"({"max_retries": 0, "headers": {"x-mock-fault": "rate_limit_s=7"}})");
+    check(limited.ok(), "client for 429");
+    if (limited) {
+        auto r = limited->try_get_chat_histories(R"({"appId":")" + app + R"("})");
+        check(r.status() == FASTGPT_ERR_RATE_LIMITED, "429: RATE_LIMITED");
+        if (!r) {
+            auto after = r.error().header("Retry-After");
+            check(after.has_value() && *after == "7", "Retry-After of the error", std::string(after.value_or("none")));
+            check(!r.error().header("x-not-sent").has_value(), "absent header");
         }
     }
 

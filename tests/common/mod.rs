@@ -83,9 +83,17 @@ pub struct Failure {
     pub http_status: i32,
     pub api_code: i64,
     pub body: Option<Vec<u8>>,
+    /// The headers of the answer that caused it (names lower case), as `fastgpt_error_header_at`
+    /// walks them.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Failure {
+    /// The first value of header `name` (lower case), if the error came with it.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     /// Copies and frees `err`.
     pub fn take(status: i32, err: *mut fastgpt_error) -> Failure {
         assert!(!err.is_null(), "a failure (status {status}) comes with an error object");
@@ -98,6 +106,25 @@ impl Failure {
         let mut len = 0usize;
         let body = fastgpt_error_body(err, &mut len);
         let body = (!body.is_null()).then(|| unsafe { std::slice::from_raw_parts(body.cast::<u8>(), len) }.to_vec());
+        let text = |p: *const c_char| unsafe { CStr::from_ptr(p) }.to_str().expect("UTF-8").to_owned();
+        let mut headers: Vec<(String, String)> = Vec::new();
+        loop {
+            let mut name = std::ptr::null();
+            let value = fastgpt_error_header_at(err, headers.len(), &mut name);
+            if value.is_null() {
+                assert!(name.is_null(), "no name past the last header");
+                break;
+            }
+            headers.push((text(name), text(value)));
+        }
+        // The lookup by name agrees with the walk, whatever the case of the name asked for.
+        for (name, value) in &headers {
+            let first = &headers.iter().find(|(n, _)| n == name).expect("there").1;
+            let upper = std::ffi::CString::new(name.to_ascii_uppercase()).unwrap();
+            assert_eq!(&text(fastgpt_error_header(err, upper.as_ptr())), first, "fastgpt_error_header({name})");
+            let _ = value;
+        }
+        assert!(fastgpt_error_header(err, c"x-not-sent-by-anyone".as_ptr()).is_null());
         Failure {
             status,
             code: fastgpt_error_code(err),
@@ -105,6 +132,7 @@ impl Failure {
             http_status: fastgpt_error_http_status(err),
             api_code: fastgpt_error_api_code(err),
             body,
+            headers,
         }
     }
 }
