@@ -154,7 +154,7 @@ func ExampleError() {
 	_, err = client.GetChatHistories(ctx, req)
 	var e *fastgpt.Error // every error of this package is one
 	if errors.As(err, &e) {
-		fmt.Println(e.Status == fastgpt.StatusAuth, e.HTTPStatus, e.Code) // also e.Message (never the API key), e.Body
+		fmt.Println(e.Status == fastgpt.StatusAuth, e.HTTPStatus, e.Code) // also e.Message (never the API key), e.Body, e.Header
 	}
 	fmt.Println(fastgpt.IsAuth(err), errors.Is(err, fastgpt.ErrAuth))
 	// Output:
