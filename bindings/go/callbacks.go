@@ -30,7 +30,8 @@ func deleteHandle(h cgo.Handle) {
 // goFastgptStreamEvent receives every event of a streamed chat completion on a library thread.
 // It copies what it keeps (the event's memory is only valid during the call), never lets a Go
 // panic unwind into the library, never blocks (a full buffer pauses the operation, see deliver),
-// and returns 1 (abort) once the consumer has closed the stream or its context is done.
+// and returns 1 (abort) rather than pause once the consumer has closed the stream or its context
+// is done.
 //
 //export goFastgptStreamEvent
 func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_t) {
@@ -61,10 +62,15 @@ func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_
 		var status int
 		if ev.status == C.FASTGPT_OK && ev.response != nil {
 			status = int(C.fastgpt_response_status(ev.response))
-			final = bytesClone(responseData(ev.response))
 			var n C.size_t
 			b := C.fastgpt_response_body(ev.response, &n)
 			body = C.GoBytes(unsafe.Pointer(b), C.int(n))
+			// A stream's result is its whole body: one copy serves both (neither is written to).
+			if data := responseData(ev.response); len(data) == len(body) {
+				final = body
+			} else {
+				final = bytesClone(data)
+			}
 		} else {
 			err = copyError(ev.status, ev.error)
 		}
@@ -74,7 +80,7 @@ func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_
 	}
 	e := Event{
 		Kind: EventKind(ev.kind),
-		Name: C.GoStringN(ev.name, C.int(ev.name_len)),
+		Name: eventName(EventKind(ev.kind), ev.name, ev.name_len),
 		Data: C.GoBytes(unsafe.Pointer(ev.data), C.int(ev.data_len)),
 	}
 	if ev.text != nil {
@@ -92,24 +98,40 @@ func goFastgptStreamEvent(handle C.uintptr_t, ev *C.fastgpt_event) (ret C.int32_
 	return st.deliver(e, ev.operation)
 }
 
+// eventName copies an event's SSE name, without an allocation when it is its kind's usual name
+// (nearly every event of a detail-mode stream is named "answer").
+func eventName(kind EventKind, name *C.char, n C.size_t) string {
+	if n == 0 {
+		return ""
+	}
+	usual := kindNames[kind]
+	if int(n) == len(usual) && string(unsafe.Slice((*byte)(unsafe.Pointer(name)), int(n))) == usual {
+		return usual
+	}
+	return C.GoStringN(name, C.int(n))
+}
+
 // deliver hands e to the consumer without ever blocking this library thread: when the 64-event
 // buffer is full, it keeps a reference to the operation and returns FASTGPT_CB_PAUSE (the library
 // then holds e and reads no more of this stream, and no thread waits for it); the consumer resumes
-// the operation once it has taken an event (Stream.Next, resumeIfPaused). It returns 1 (abort)
-// once the consumer has closed the stream or its context is done.
+// the operation once it has taken an event (Stream.Next, resumeIfPaused). With the buffer full it
+// returns 1 (abort) instead once the consumer has closed the stream or its context is done.
 func (st *streamState) deliver(e Event, op *C.fastgpt_operation) C.int32_t {
+	// Room in the buffer: a plain send. No check of Close or the contexts first: each of them
+	// triggers the call's cancel token, after which the library delivers no event (and Next
+	// checks them itself before handing out a buffered one).
+	select {
+	case st.events <- e:
+		return 0
+	default:
+	}
 	select {
 	case <-st.closed:
-		return 1 // the consumer closed the stream: abort
+		return 1 // the consumer closed the stream: abort rather than pause
 	case <-st.ctx.Done():
 		return 1
 	case <-st.base.Done():
 		return 1
-	default:
-	}
-	select {
-	case st.events <- e:
-		return 0
 	default:
 	}
 	// Full. pausing is raised before the second try, so a consumer that takes an event after
