@@ -35,3 +35,20 @@ func LiveClients() int64 { return liveClients.Load() }
 
 // PausedStreams is the number of streams paused right now (their buffer was full).
 func PausedStreams() int64 { return pausedStreams.Load() }
+
+// EndedStream is a stream that has ended normally with data as its accumulated answer (for the
+// decoding rules of Response and Wait).
+func EndedStream(data []byte) *Stream {
+	st := &streamState{
+		events:    make(chan Event),
+		closed:    make(chan struct{}),
+		done:      make(chan struct{}),
+		ctx:       context.Background(),
+		ctxCancel: func() {},
+		base:      context.Background(),
+		raw:       &Response{StatusCode: 200, Body: data, Data: data},
+	}
+	close(st.events)
+	close(st.done)
+	return &Stream{streamState: st}
+}

@@ -171,9 +171,27 @@ type streamState struct {
 	paused  *C.fastgpt_operation
 
 	// Written by finish before done is closed; read after.
-	final *ChatCompletion
-	raw   *Response
-	err   error
+	raw *Response
+	err error
+
+	// The accumulated answer, decoded from raw.Data on the first Response or Wait (a consumer
+	// that only reads events never pays for decoding the whole answer again).
+	decodeOnce sync.Once
+	final      *ChatCompletion
+	decodeErr  *Error
+}
+
+// decoded decodes the accumulated answer once; raw is set (the stream ended normally).
+func (s *streamState) decoded() (*ChatCompletion, *Error) {
+	s.decodeOnce.Do(func() {
+		var cc ChatCompletion
+		if e := json.Unmarshal(s.raw.Data, &cc); e != nil {
+			s.decodeErr = &Error{Status: StatusDecode, Message: "cannot decode the final response: " + e.Error()}
+		} else {
+			s.final = &cc
+		}
+	})
+	return s.final, s.decodeErr
 }
 
 // finish runs once, in the COMPLETE callback (or at a failed start). The channels are closed
@@ -199,12 +217,6 @@ func (s *streamState) finishLocked(final, body []byte, status int, err *Error) {
 	if err != nil {
 		s.err = cancelledBy(err, s.ctx, s.base, s.userClose.Load())
 	} else {
-		var cc ChatCompletion
-		if e := json.Unmarshal(final, &cc); e != nil {
-			s.err = &Error{Status: StatusDecode, Message: "cannot decode the final response: " + e.Error()}
-		} else {
-			s.final = &cc
-		}
 		s.raw = &Response{StatusCode: status, Body: body, Data: final}
 	}
 }
@@ -401,16 +413,25 @@ func (s *Stream) Err() error {
 }
 
 // Response returns the accumulated answer (in the non-stream shape) once the stream has ended
-// normally; nil before, or after a failure.
+// normally; nil before, after a failure, or when the answer does not decode into a
+// ChatCompletion (Wait says why). It is decoded on the first call.
 func (s *Stream) Response() *ChatCompletion {
+	cc, _ := s.response()
+	return cc
+}
+
+func (s *Stream) response() (*ChatCompletion, *Error) {
 	if s.ended && s.endErr != nil {
-		return nil
+		return nil, nil
 	}
 	select {
 	case <-s.done:
-		return s.final
+		if s.raw == nil {
+			return nil, nil
+		}
+		return s.decoded()
 	default:
-		return nil
+		return nil, nil
 	}
 }
 
@@ -428,7 +449,8 @@ func (s *Stream) Raw() *Response {
 	}
 }
 
-// Wait reads the stream to its end, discarding events, and returns the accumulated answer.
+// Wait reads the stream to its end, discarding events, and returns the accumulated answer (an
+// error with StatusDecode if it does not decode into a ChatCompletion).
 func (s *Stream) Wait() (*ChatCompletion, error) {
 	defer s.Close()
 	for s.Next() {
@@ -436,7 +458,11 @@ func (s *Stream) Wait() (*ChatCompletion, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
-	return s.Response(), nil
+	cc, derr := s.response()
+	if derr != nil {
+		return nil, derr
+	}
+	return cc, nil
 }
 
 // Close stops the stream if it is still running (the request is aborted) and waits until the

@@ -422,3 +422,22 @@ func TestStreamCallTimeout(t *testing.T) {
 		t.Fatalf("WithResponseInto on a stream: %v", err)
 	}
 }
+
+// The accumulated answer is decoded on demand (a consumer that only reads events never pays for
+// it): one that does not fit ChatCompletion leaves the stream itself successful, Response nil,
+// and Wait says why.
+func TestUndecodableAnswerIsReportedByWait(t *testing.T) {
+	s := fastgpt.EndedStream([]byte(`{"choices":"not a list"}`))
+	for s.Next() {
+	}
+	if s.Err() != nil || s.Response() != nil || s.Raw() == nil {
+		t.Fatalf("Err %v, Response %v, Raw %v", s.Err(), s.Response(), s.Raw())
+	}
+	if _, err := fastgpt.EndedStream([]byte(`{"choices":"not a list"}`)).Wait(); !errors.Is(err, fastgpt.ErrDecode) {
+		t.Fatalf("Wait: %v, want ErrDecode", err)
+	}
+	cc, err := fastgpt.EndedStream([]byte(`{"choices":[{"message":{"role":"assistant","content":"hi"}}]}`)).Wait()
+	if err != nil || cc.Text() != "hi" {
+		t.Fatalf("Wait: %v, %v", cc, err)
+	}
+}
