@@ -504,9 +504,9 @@ const char *fastgpt_error_body(const struct fastgpt_error *err, size_t *len);
 const char *fastgpt_error_header(const struct fastgpt_error *err, const char *name);
 
 // Walks the headers of the answer that caused the error (see `fastgpt_error_header`): the value
-// of the `index`th (from 0; a repeated header's values are adjacent), its name (lower case) in `*out_name` if
-// `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the last, or for a NULL
-// `err`. Valid until `fastgpt_error_free(err)`.
+// of the `index`th (from 0; a repeated header's values are adjacent), and its name (lower case)
+// in `*out_name` if `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the
+// last, or for a NULL `err`. Valid until `fastgpt_error_free(err)`.
 const char *fastgpt_error_header_at(const struct fastgpt_error *err,
                                     size_t index,
                                     const char **out_name);

@@ -216,10 +216,6 @@ fn build_http(config: &Config) -> Result<reqwest::Client, Error> {
         .map_err(|e| Error::new(ErrorKind::Internal, format!("cannot build the HTTP client: {}", error_chain(&e))))
 }
 
-fn parse_base(config: &Config) -> reqwest::Url {
-    reqwest::Url::parse(&config.base_url).expect("base_url was validated")
-}
-
 impl Transport {
     pub fn new(config: Config) -> Result<Transport, Error> {
         let http = build_http(&config)?;
@@ -227,7 +223,7 @@ impl Transport {
         Ok(Transport {
             http,
             pool: std::sync::Arc::new(config.clone()),
-            base: parse_base(&config),
+            base: reqwest::Url::parse(&config.base_url).expect("base_url was validated"),
             config,
             fallback_first: RwLock::new(HashSet::new()),
             extra_headers: HeaderMap::new(),
@@ -250,7 +246,7 @@ impl Transport {
         Transport {
             http: self.http.clone(),
             pool: std::sync::Arc::clone(&self.pool),
-            base: parse_base(&config),
+            base: self.base.clone(), // overrides never change base_url
             config,
             fallback_first: RwLock::new(learned),
             extra_headers,

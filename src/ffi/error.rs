@@ -84,9 +84,9 @@ pub extern "C" fn fastgpt_error_header(err: *const fastgpt_error, name: *const c
 }
 
 /// Walks the headers of the answer that caused the error (see `fastgpt_error_header`): the value
-/// of the `index`th (from 0; a repeated header's values are adjacent), its name (lower case) in `*out_name` if
-/// `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the last, or for a NULL
-/// `err`. Valid until `fastgpt_error_free(err)`.
+/// of the `index`th (from 0; a repeated header's values are adjacent), and its name (lower case)
+/// in `*out_name` if `out_name` is not NULL. NULL (and `*out_name` NULL) once `index` is past the
+/// last, or for a NULL `err`. Valid until `fastgpt_error_free(err)`.
 #[no_mangle]
 pub extern "C" fn fastgpt_error_header_at(
     err: *const fastgpt_error,

@@ -48,8 +48,8 @@ impl CHeaders {
             .map_or(std::ptr::null(), |(_, value_at)| self.buf[*value_at..].as_ptr().cast())
     }
 
-    /// The value of the `index`th header (a repeated header's values are adjacent), its name (lower case) in
-    /// `*out_name` if that is not NULL; NULL (and `*out_name` NULL) past the last.
+    /// The value of the `index`th header (a repeated header's values are adjacent), and its name
+    /// (lower case) in `*out_name` if that is not NULL; NULL (and `*out_name` NULL) past the last.
     ///
     /// # Safety
     /// `out_name` is NULL or writable.

@@ -2,9 +2,8 @@
 //! runs the core behind one panic boundary, and writes its outputs only on success.
 //!
 //! Layout (one file per C object): [`status`] (status and event constants, version),
-//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`], [`error`] (both hold
-//! [`headers`]),
-//! [`cancel`], [`operation`] (pause/resume handle of an async operation), [`event`] (the event
+//! [`client`] (also derived clients), [`log`] (levels and the log callback), [`response`] and
+//! [`error`] (both keep their answer's [`headers`]), [`cancel`], [`operation`] (pause/resume handle of an async operation), [`event`] (the event
 //! struct, callbacks and their return codes), [`endpoints`] (generated from the endpoint table: one
 //! blocking and one async function per endpoint, both streaming functions per stream), [`upload`]
 //! (file uploads), [`request`] (the escape hatch), [`call`] (the bodies those functions share:
