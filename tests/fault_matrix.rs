@@ -145,6 +145,8 @@ fn cases() -> Vec<Case> {
             1,
             |_, r| {
                 assert!(!text_of(&r.events).is_empty(), "the partial answer was delivered before the cut");
+                // The stream's own answer caused the failure: its headers stay readable.
+                assert!(r.err().header("content-type").is_some_and(|v| v.starts_with("text/event-stream")));
             },
         ),
         // ---- time ----
@@ -159,6 +161,7 @@ fn cases() -> Vec<Case> {
             |_, r| {
                 assert!(r.err().message.contains("stream_idle_timeout_ms"), "{}", r.err().message);
                 assert!(!text_of(&r.events).is_empty(), "text before the stall was delivered");
+                assert!(r.err().header("content-type").is_some(), "the stalled stream's headers");
                 assert!(
                     r.elapsed >= Duration::from_millis(300) && r.elapsed < Duration::from_secs(3),
                     "{:?}",
@@ -288,6 +291,7 @@ fn cases() -> Vec<Case> {
             let error = r.events.iter().find(|e| e.kind == FASTGPT_EVENT_ERROR).expect("an ERROR event");
             assert!(error.error.as_ref().unwrap().message.contains("mock stream failure"));
             assert!(r.err().message.contains("mock stream failure"), "{}", r.err().message);
+            assert!(r.err().header("content-type").is_some_and(|v| v.starts_with("text/event-stream")));
         }),
         c("stream_without_done", "truncate", "{}", Stream, FASTGPT_ERR_STREAM_TRUNCATED, 1, |_, r| {
             assert!(r.err().message.contains("[DONE]"), "{}", r.err().message);
