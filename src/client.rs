@@ -131,87 +131,84 @@ impl Client {
             let mut resp = Box::pin(self.transport.send(&req, deadline)).await?;
             let status = resp.status().as_u16();
             let headers = std::mem::take(resp.headers_mut());
-            // Every failure from here on came with this answer: its error keeps the headers.
-            let answer_headers = headers.clone();
-            let read = async {
-                let is_sse = headers
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
-                log_at!(
-                    log,
-                    Level::Debug,
-                    "stream start method={} path={} http_status={status} event_stream={is_sse} duration_ms={}",
-                    req.method.as_str(),
-                    req.path,
-                    started.elapsed().as_millis()
-                );
-                let mut interpreter = StreamInterpreter::new(request.chat_id);
-                let mut parser = SseParser::new(self.transport.config.max_event_bytes);
-                let mut frames = Vec::new();
-                let mut batch = Vec::new();
-                if !is_sse {
-                    // FastGPT reports errors found before the workflow starts as HTTP 200 without the
-                    // event-stream type and an `event: error` body; anything else is not a stream.
-                    let body = match tokio::time::timeout_at(deadline.into(), read_capped(resp, MAX_NON_SSE_BODY)).await
-                    {
-                        Ok(body) => body?,
-                        Err(_) => return Err(self.transport.timeout_error()),
-                    };
-                    bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                    log_at!(log, Level::Trace, "stream data {}", crate::log::body(&body));
-                    let trimmed = body.trim_ascii_start();
-                    if !(trimmed.starts_with(b"event:") || trimmed.starts_with(b"data:")) {
-                        return Err(not_a_stream(status, &body));
-                    }
-                    parser.feed(&body, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
-                    parser.feed(b"\n\n", &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
-                    let (_, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
-                    events.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                    mailbox.send_events(&mut batch).await?;
-                    return match failure {
-                        Some(e) => Err(e),
-                        None => interpreter.finish(status, headers),
-                    };
+            // Every failure from here on came with this answer: its error keeps the headers
+            // (copied only then; the stream holds one set).
+            let answered = |e: Error| e.with_headers(headers.clone());
+            let is_sse = headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/event-stream"));
+            log_at!(
+                log,
+                Level::Debug,
+                "stream start method={} path={} http_status={status} event_stream={is_sse} duration_ms={}",
+                req.method.as_str(),
+                req.path,
+                started.elapsed().as_millis()
+            );
+            let mut interpreter = StreamInterpreter::new(request.chat_id);
+            let mut parser = SseParser::new(self.transport.config.max_event_bytes);
+            let mut frames = Vec::new();
+            let mut batch = Vec::new();
+            if !is_sse {
+                // FastGPT reports errors found before the workflow starts as HTTP 200 without the
+                // event-stream type and an `event: error` body; anything else is not a stream.
+                let body = match tokio::time::timeout_at(deadline.into(), read_capped(resp, MAX_NON_SSE_BODY)).await {
+                    Ok(body) => body.map_err(&answered)?,
+                    Err(_) => return Err(answered(self.transport.timeout_error())),
+                };
+                bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                log_at!(log, Level::Trace, "stream data {}", crate::log::body(&body));
+                let trimmed = body.trim_ascii_start();
+                if !(trimmed.starts_with(b"event:") || trimmed.starts_with(b"data:")) {
+                    return Err(answered(not_a_stream(status, &body)));
                 }
-                let idle = self.transport.config.stream_idle_timeout;
-                'read: loop {
-                    let chunk = match tokio::time::timeout(idle, resp.chunk()).await {
-                        Ok(Ok(Some(chunk))) => chunk,
-                        Ok(Ok(None)) => break,
-                        // After [DONE] the answer is complete; a server that then stalls or drops the
-                        // connection only costs the trailing flowResponses.
-                        _ if interpreter.saw_done() => break,
-                        Err(_) => return Err(idle_timeout(idle)),
-                        Ok(Err(e)) => {
-                            return Err(Error::new(
-                                ErrorKind::StreamTruncated,
-                                format!(
-                                    "the connection broke mid-stream before [DONE]: {}",
-                                    crate::transport::error_chain(&e)
-                                ),
-                            ))
-                        }
-                    };
-                    bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-                    log_at!(log, Level::Trace, "stream data {}", crate::log::body(&chunk));
-                    parser.feed(&chunk, &mut frames).map_err(|e| too_large(e, &self.transport.config))?;
-                    let (finished, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
-                    events.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                    mailbox.send_events(&mut batch).await?;
-                    if let Some(e) = failure {
-                        return Err(e);
+                parser.feed(&body, &mut frames).map_err(|e| answered(too_large(e, &self.transport.config)))?;
+                parser.feed(b"\n\n", &mut frames).map_err(|e| answered(too_large(e, &self.transport.config)))?;
+                let (_, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                events.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                mailbox.send_events(&mut batch).await?;
+                return match failure {
+                    Some(e) => Err(answered(e)),
+                    None => interpreter.finish(status, headers.clone()).map_err(&answered),
+                };
+            }
+            let idle = self.transport.config.stream_idle_timeout;
+            'read: loop {
+                let chunk = match tokio::time::timeout(idle, resp.chunk()).await {
+                    Ok(Ok(Some(chunk))) => chunk,
+                    Ok(Ok(None)) => break,
+                    // After [DONE] the answer is complete; a server that then stalls or drops the
+                    // connection only costs the trailing flowResponses.
+                    _ if interpreter.saw_done() => break,
+                    Err(_) => return Err(answered(idle_timeout(idle))),
+                    Ok(Err(e)) => {
+                        return Err(answered(Error::new(
+                            ErrorKind::StreamTruncated,
+                            format!(
+                                "the connection broke mid-stream before [DONE]: {}",
+                                crate::transport::error_chain(&e)
+                            ),
+                        )))
                     }
-                    if finished {
-                        break 'read;
-                    }
-                    // One wake-up of a blocking caller per network read, not per event.
-                    mailbox.flush();
-                    mailbox.hand_over().await;
+                };
+                bytes.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                log_at!(log, Level::Trace, "stream data {}", crate::log::body(&chunk));
+                parser.feed(&chunk, &mut frames).map_err(|e| answered(too_large(e, &self.transport.config)))?;
+                let (finished, failure) = self.interpret(&mut interpreter, &mut frames, &mut batch);
+                events.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                mailbox.send_events(&mut batch).await?;
+                if let Some(e) = failure {
+                    return Err(answered(e));
                 }
-                interpreter.finish(status, headers)
-            };
-            read.await.map_err(|e| e.or_headers(answer_headers))
+                if finished {
+                    break 'read;
+                }
+                // One wake-up of a blocking caller per network read, not per event.
+                mailbox.flush();
+                mailbox.hand_over().await;
+            }
+            interpreter.finish(status, headers.clone()).map_err(answered)
         };
         let result = self.run(work, cancel, Some(&abort)).await;
         log_at!(

@@ -128,14 +128,6 @@ impl Error {
         self
     }
 
-    /// [`Error::with_headers`] unless it has headers already.
-    pub fn or_headers(self, headers: HeaderMap) -> Error {
-        match self.headers {
-            Some(_) => self,
-            None => self.with_headers(headers),
-        }
-    }
-
     /// Replaces every occurrence of `secret` in the message, body and header values, so that a
     /// server (or a proxy) that echoes the request back cannot make the API key appear in an error.
     pub fn redact(mut self, secret: &str) -> Error {
