@@ -32,12 +32,24 @@ pub fn compile_c(source: &str) -> PathBuf {
 
 /// `compile_c` with extra compiler flags (e.g. `-fno-exceptions`).
 pub fn compile_c_with(source: &str, extra_flags: &[&str]) -> PathBuf {
+    build(source, extra_flags, std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty()))
+}
+
+/// `compile_c` without a sanitizer even when `FASTGPT_SANITIZE` is set: for programs that fork
+/// while other threads allocate. GCC 12's AddressSanitizer does not lock its allocator around
+/// fork(), so such a child can inherit an allocator lock held and hang in its first malloc (seen
+/// in the fork hammer: a child stuck in `SizeClassAllocator64::GetFromAllocator`), which says
+/// nothing about the library; glibc's malloc is fork-safe.
+pub fn compile_c_unsanitized(source: &str) -> PathBuf {
+    build(source, &[], None)
+}
+
+fn build(source: &str, extra_flags: &[&str], sanitize: Option<String>) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     built_library();
     let libdir = target_dir();
     let out_dir = libdir.join("c-tests");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let sanitize = std::env::var("FASTGPT_SANITIZE").ok().filter(|s| !s.is_empty());
     let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
     let cpp = source.ends_with(".cpp");
     // Extra flags make another program: its own name (e.g. `-fno-exceptions` -> `_fno_exceptions`).
