@@ -16,6 +16,8 @@
 
 #include "fastgpt.hpp"
 
+#include "check.hpp"
+
 static_assert(FASTGPT_CPP_EXCEPTIONS == 1, "exceptions are on");
 // The same detector as tests/c/cpp_noexcept.cpp, which asserts the opposite without exceptions.
 template <class T, class = void>
@@ -37,17 +39,6 @@ static_assert(!noexcept(std::declval<const fastgpt::Client &>().get_chat_init(""
 struct Boom {
     int at;
 };
-
-static int checks = 0;
-static int failures = 0;
-
-static void check(bool ok, const char *what, std::string_view detail = {}) {
-    checks++;
-    if (!ok) {
-        failures++;
-        std::printf("FAIL: %s %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-    }
-}
 
 int main() {
     // Events arrive 50 ms apart, so an abort is visible: the rest of the answer never comes.
@@ -185,6 +176,5 @@ int main() {
     fastgpt::Response whole = fast.stream_chat_completion(chat, [&](const fastgpt::Event &ev) { text += ev.text(); });
     check(text == "Echo: " + question && whole.status() == 200, "a normal stream afterwards", text);
 
-    std::printf("cpp exceptions: %d checks, %d failures\n", checks, failures);
-    return failures == 0 ? 0 : 1;
+    return report("cpp exceptions");
 }

@@ -18,6 +18,8 @@
 
 #include "fastgpt.hpp"
 
+#include "check.hpp"
+
 static_assert(FASTGPT_CPP_EXCEPTIONS == 0, "exceptions are off");
 
 // The throwing API is not declared at all without exceptions.
@@ -51,19 +53,6 @@ static_assert(!std::is_copy_constructible_v<fastgpt::Client> && std::is_nothrow_
 static_assert(!std::is_copy_constructible_v<fastgpt::Response> && std::is_nothrow_move_assignable_v<fastgpt::Response>);
 static_assert(!std::is_copy_constructible_v<fastgpt::CancelToken> &&
               std::is_nothrow_move_constructible_v<fastgpt::CancelToken>);
-
-static int checks = 0;
-static int failures = 0;
-
-static void check(bool ok, const char *what, std::string_view detail = {}) {
-    checks++;
-    if (!ok) {
-        failures++;
-        std::printf("FAIL: %s %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-    }
-}
-
-static bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
 int main() {
     const char *app_env = std::getenv("FASTGPT_APP_ID");
@@ -259,6 +248,5 @@ int main() {
     check(other_client.try_create_chat_completion(chat).ok(), "moved-to client");
     check(completions.load() == 2, "one completion per started call");
 
-    std::printf("cpp noexcept: %d checks, %d failures\n", checks, failures);
-    return failures == 0 ? 0 : 1;
+    return report("cpp noexcept");
 }

@@ -26,6 +26,8 @@
 
 #include "fastgpt.hpp"
 
+#include "check.hpp"
+
 using namespace std::chrono_literals;
 
 static_assert(!std::is_copy_constructible_v<fastgpt::Operation> && std::is_nothrow_move_constructible_v<fastgpt::Operation>);
@@ -35,22 +37,6 @@ static_assert(static_cast<std::int32_t>(fastgpt::LogLevel::trace) == FASTGPT_LOG
 static_assert(static_cast<std::uint32_t>(fastgpt::EventKind::upload_progress) == FASTGPT_EVENT_UPLOAD_PROGRESS);
 static_assert(static_cast<std::uint32_t>(fastgpt::EventKind::chat_title) == FASTGPT_EVENT_CHAT_TITLE);
 static_assert(static_cast<std::uint32_t>(fastgpt::EventKind::skill_call) == FASTGPT_EVENT_SKILL_CALL);
-
-static int checks = 0;
-static int failures = 0;
-
-static void check(bool ok, const char *what, std::string_view detail = {}) {
-    checks++;
-    if (!ok) {
-        failures++;
-        std::printf("FAIL: %s %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-        std::fflush(stdout);
-    }
-}
-
-static bool contains(std::string_view haystack, std::string_view needle) {
-    return haystack.find(needle) != std::string_view::npos;
-}
 
 // Waits up to 5 s for `pred` (the library may release a callable on one of its threads).
 template <class Pred>
@@ -467,6 +453,5 @@ int main() {
     derived_clients(*client);
     logs();
     pause_resume(*client);
-    std::printf("cpp uploads/logs/pause: %d checks, %d failures\n", checks, failures);
-    return failures == 0 ? 0 : 1;
+    return report("cpp uploads/logs/pause");
 }
