@@ -85,6 +85,32 @@ static struct buf new_buf(void) {
     return b;
 }
 
+/* One get_chat_histories call before a measured run (every contender warms up so); its handle
+ * stays open until the run ends. */
+struct warm {
+    CURL *e;
+    struct buf b;
+};
+
+static struct warm warm_up(struct curl_slist *h) {
+    struct warm w = {NULL, new_buf()};
+    w.e = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &w.b);
+    histories_once(w.e, &w.b);
+    return w;
+}
+
+static void warm_free(struct warm *w) {
+    curl_easy_cleanup(w->e);
+    free(w->b.data);
+}
+
+/* The headers of a measured stream of n events (realistic content). */
+static struct curl_slist *stream_headers(long n) {
+    char extra[64];
+    snprintf(extra, sizeof extra, "x-mock-stream-events: %ld", n);
+    return curl_slist_append(make_headers(extra), BENCH_STREAM_HEADERS);
+}
+
 static int unary(long n) {
     struct curl_slist *h = make_headers(NULL);
     struct buf b = new_buf();
@@ -158,13 +184,8 @@ static int concurrent(long n, long inflight) {
 }
 
 static int stream(long n) {
-    char extra[64];
-    snprintf(extra, sizeof extra, "x-mock-stream-events: %ld", n);
-    struct curl_slist *h = make_headers(extra);
-    h = curl_slist_append(h, BENCH_STREAM_HEADERS);
-    struct buf warm = new_buf();
-    CURL *w = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &warm);
-    histories_once(w, &warm);
+    struct curl_slist *h = stream_headers(n);
+    struct warm w = warm_up(h);
     struct buf b = {0}; /* cap 0: count only */
     CURL *e = make_easy(completions_url, BENCH_STREAM_BODY, h, &b);
     double t0 = now_s();
@@ -179,9 +200,8 @@ static int stream(long n) {
     printf("{\"contender\":\"curl\",\"workload\":\"stream\",\"n\":%ld,\"secs\":%.6f,\"ttfe_ms\":%.3f,\"bytes\":%zu}\n",
            n, secs, (b.first - t0) * 1e3, b.total);
     curl_easy_cleanup(e);
-    curl_easy_cleanup(w);
+    warm_free(&w);
     curl_slist_free_all(h);
-    free(warm.data);
     return 0;
 }
 
@@ -257,13 +277,8 @@ static size_t on_sse(char *ptr, size_t size, size_t nmemb, void *userdata) {
 }
 
 static int stream_json(long n) {
-    char extra[64];
-    snprintf(extra, sizeof extra, "x-mock-stream-events: %ld", n);
-    struct curl_slist *h = make_headers(extra);
-    h = curl_slist_append(h, BENCH_STREAM_HEADERS);
-    struct buf warm = new_buf();
-    CURL *w = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &warm);
-    histories_once(w, &warm);
+    struct curl_slist *h = stream_headers(n);
+    struct warm w = warm_up(h);
     struct sse s = {.answer_event = 1};
     struct buf unused = {0};
     CURL *e = make_easy(completions_url, BENCH_STREAM_BODY, h, &unused);
@@ -284,18 +299,15 @@ static int stream_json(long n) {
     printf("{\"contender\":\"curl-cjson\",\"workload\":\"stream\",\"n\":%ld,\"secs\":%.6f,\"ttfe_ms\":%.3f}\n", n, secs,
            (s.first - t0) * 1e3);
     curl_easy_cleanup(e);
-    curl_easy_cleanup(w);
+    warm_free(&w);
     curl_slist_free_all(h);
-    free(warm.data);
     free(s.line);
     return 0;
 }
 
 static int open_streams(long n) {
     struct curl_slist *h = make_headers("x-mock-fault: heartbeat_only=1000");
-    struct buf warm = new_buf();
-    CURL *w = make_easy(histories_url, BENCH_HISTORIES_BODY, h, &warm);
-    histories_once(w, &warm);
+    struct warm w = warm_up(h);
     CURLM *m = curl_multi_init();
     struct timespec ts = {0, 200000000L};
     nanosleep(&ts, NULL);
@@ -331,11 +343,10 @@ static int open_streams(long n) {
         curl_easy_cleanup(easy[i]);
     }
     curl_multi_cleanup(m);
-    curl_easy_cleanup(w);
+    warm_free(&w);
     curl_slist_free_all(h);
     free(easy);
     free(bufs);
-    free(warm.data);
     return 0;
 }
 
