@@ -170,7 +170,7 @@ impl Client {
                 mailbox.send_events(&mut batch).await?;
                 return match failure {
                     Some(e) => Err(answered(e)),
-                    None => interpreter.finish(status, headers.clone()).map_err(&answered),
+                    None => interpreter.finish(status, headers),
                 };
             }
             let idle = self.transport.config.stream_idle_timeout;
@@ -208,7 +208,7 @@ impl Client {
                 mailbox.flush();
                 mailbox.hand_over().await;
             }
-            interpreter.finish(status, headers.clone()).map_err(answered)
+            interpreter.finish(status, headers)
         };
         let result = self.run(work, cancel, Some(&abort)).await;
         log_at!(

@@ -430,14 +430,16 @@ impl StreamInterpreter {
 
     /// At EOF: the accumulated response, or why the stream failed.
     pub fn finish(self, http_status: u16, headers: reqwest::header::HeaderMap) -> Result<Response, Error> {
+        // A failure keeps the stream's headers, as every failure after them does.
         if let Some(err) = self.error {
-            return Err(err);
+            return Err(err.with_headers(headers));
         }
         if !self.done {
             return Err(Error::new(
                 ErrorKind::StreamTruncated,
                 format!("the stream ended after {} frames without [DONE]", self.frames),
-            ));
+            )
+            .with_headers(headers));
         }
         let body = self.response_json();
         let len = body.len();
