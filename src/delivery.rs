@@ -706,15 +706,8 @@ where
                 mailbox.finish(result).await;
             };
             let mut outcome = None;
-            let mut deliver = |d: Delivery<'_>| match d {
-                Delivery::Event(ev) => handler(ev),
-                Delivery::Complete(r) => {
-                    outcome = Some(r);
-                    Flow::Continue
-                }
-            };
-            futures_util::future::join(produce, mailbox.drain_here(&mut deliver)).await;
-            outcome.unwrap_or_else(|| Err(Error::new(ErrorKind::Internal, "the operation ended without a result")))
+            futures_util::future::join(produce, mailbox.drain_here(&mut keep_result(handler, &mut outcome))).await;
+            result_of(outcome)
         }
     });
     // Not here: the closure (and its borrow of `op`) is given back unused.
@@ -724,13 +717,25 @@ where
     let op = op.take().expect("not run here");
     let mailbox = start(Mailbox::new(None, stop, None, false), op)?;
     let mut outcome = None;
-    mailbox.run_here(&mut |d| match d {
+    mailbox.run_here(&mut keep_result(&mut handler, &mut outcome));
+    result_of(outcome)
+}
+
+/// A blocking call's handler: events to `handler`, the COMPLETE's result into `outcome`.
+fn keep_result<'a>(
+    handler: &'a mut impl FnMut(&mut StreamEvent) -> Flow,
+    outcome: &'a mut Option<Result<Response, Error>>,
+) -> impl FnMut(Delivery<'_>) -> Flow + 'a {
+    move |d| match d {
         Delivery::Event(ev) => handler(ev),
         Delivery::Complete(r) => {
-            outcome = Some(r);
+            *outcome = Some(r);
             Flow::Continue
         }
-    });
+    }
+}
+
+fn result_of(outcome: Option<Result<Response, Error>>) -> Result<Response, Error> {
     outcome.unwrap_or_else(|| Err(Error::new(ErrorKind::Internal, "the operation ended without a result")))
 }
 
